@@ -1,0 +1,78 @@
+"""Sign-up and sign-in forms."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.managers import normalize_email
+from accounts.models import User
+from mips_portal.forms import UswdsFormMixin
+
+NAME_MAX = 100
+
+
+class SignupForm(UswdsFormMixin, forms.Form):
+    """Email, names and the password twice; the password policy is checked against the names and email."""
+
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        help_text=_("Use the address WebPT support designated for your practice."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128}),
+    )
+
+    error_messages = {"password_mismatch": _("The two passwords do not match. Type the same password in both boxes.")}
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", forms.ValidationError(self.error_messages["password_mismatch"], code="password_mismatch"))
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    @staticmethod
+    def password_rules():
+        """Return the password policy as a list of rules, for the checklist shown before typing."""
+        return password_validation.password_validators_help_texts()
+
+
+class LoginForm(UswdsFormMixin, AuthenticationForm):
+    """Django's sign-in form, labelled for an email login."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email address or password is not right. Check both and try again."),
+        "inactive": _("This account is not active yet. Open the link in the email we sent when you signed up."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+
+class StyledPasswordResetForm(UswdsFormMixin, PasswordResetForm):
+    """Django's password-reset form, styled."""
+
+
+class StyledSetPasswordForm(UswdsFormMixin, SetPasswordForm):
+    """Django's set-password form, styled."""

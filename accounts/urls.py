@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import TemplateView
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/sent/", views.SignupSentView.as_view(), name="signup_sent"),
+    path("verify/<str:token>/", views.VerifyView.as_view(), name="verify"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", TemplateView.as_view(template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/complete/", TemplateView.as_view(template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmrConfig(AppConfig):
+    name = "emr"
+    verbose_name = "EMR data load"

@@ -1,0 +1,29 @@
+"""Sending the portal's emails: plain text from templates, absolute links from SITE_URL, failures reported not raised."""
+
+import logging
+import smtplib
+import socket
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("mips_portal.mail")
+
+
+def site_url(path: str) -> str:
+    """Return an absolute link to a path of this portal (emails never trust the Host header)."""
+    return settings.SITE_URL + path
+
+
+def email_send(*, to: str, template: str, context: dict) -> bool:
+    """Send `templates/emails/<template>.txt` (first line is the subject); return False if the mail server failed."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL, "SITE_URL": settings.SITE_URL, **context}
+    subject, _, body = render_to_string(f"emails/{template}.txt", context).lstrip().partition("\n")
+    try:
+        send_mail(subject.strip(), body.lstrip("\n"), None, [to])
+    except (smtplib.SMTPException, socket.error) as exc:
+        # The address is personal data and stays out of the log; the template names which email failed.
+        logger.warning("email %s could not be sent: %s", template, exc.__class__.__name__)
+        return False
+    return True

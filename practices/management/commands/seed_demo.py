@@ -1,0 +1,28 @@
+"""`manage.py seed_demo`: the demo practice, its designated administrator address and a staff login (idempotent)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.models import Designation, User
+from accounts.services import designation_set
+from practices.models import PerformanceYear, Practice
+
+DEMO_PRACTICE = "Sunrise Physical Therapy"
+DEMO_ADMIN_EMAIL = "admin@sunrise-pt.example"
+DEMO_STAFF_EMAIL = "staff@mips-portal.example"
+DEMO_STAFF_PASSWORD = "demo staff passphrase 2021"
+
+
+class Command(BaseCommand):
+    help = "Create the demo practice (designated administrator not yet signed up) and a staff superuser; safe to run again."
+
+    def handle(self, *args, **options):
+        year = PerformanceYear.objects.get(year=2021)
+        practice, _ = Practice.objects.get_or_create(
+            name=DEMO_PRACTICE, defaults={"top_level_admin_email": settings.TOP_LEVEL_ADMIN_EMAIL}
+        )
+        if not Designation.objects.filter(practice=practice).exists():
+            designation_set(practice=practice, email=DEMO_ADMIN_EMAIL, year=year)
+        if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
+            User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Demo", last_name="Staff")
+        self.stdout.write(f"Demo practice {DEMO_PRACTICE!r}: administrator {DEMO_ADMIN_EMAIL}; staff {DEMO_STAFF_EMAIL}.")
