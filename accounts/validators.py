@@ -45,10 +45,34 @@ class LengthValidator:
 
 
 class CommonPasswordValidator(password_validation.CommonPasswordValidator):
-    """Not one of the 20,000 most common passwords (Django's list)."""
+    """Not a common password (Django's list of 20,000), nor one repeated or padded with digits and symbols.
+
+    Few listed passwords reach 15 characters, so the padded and repeated forms ("passwordpassword",
+    "password123456789") are what a length rule alone would let through.
+    """
+
+    def validate(self, password, user=None):
+        if any(candidate in self.passwords for candidate in _weak_forms(password)):
+            raise ValidationError(
+                _("This password is too common, or a common password repeated or padded. Try a few unrelated words."),
+                code="password_too_common",
+            )
 
     def get_help_text(self):
         return _("Any characters, including spaces, accents and emoji — but not a commonly used password")
+
+
+def _weak_forms(password: str) -> set[str]:
+    """Return the password's lower-cased forms that a guesser tries first: as typed, unpadded, and its repeated unit."""
+    compact = "".join(password.lower().split())
+    forms = {password.lower().strip(), compact, compact.strip("0123456789!@#$%^&*()_-+=.?~ ")}
+    for size in range(1, len(compact) // 2 + 1):
+        if len(compact) % size == 0 and compact[:size] * (len(compact) // size) == compact:
+            unit = compact[:size]
+            # A unit of one to three characters repeated ("aaaa…", "121212…") is as weak as any listed password.
+            forms.add(unit if size > 3 else "password")
+            break
+    return forms
 
 
 class ContextWordsValidator:
