@@ -3,6 +3,8 @@
 Rules that must always hold are database constraints; the signed documents are made immutable by triggers.
 """
 
+import hashlib
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -224,3 +226,13 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.get_document_display()} signed {self.signed_at:%Y-%m-%d}"
+
+    @staticmethod
+    def sha256_of(text: str) -> str:
+        """Return the SHA-256 (hex) of a signed text."""
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def text_intact(self) -> bool:
+        """Return whether the stored text still hashes to the stored SHA-256."""
+        return self.sha256_of(self.text) == self.text_sha256

@@ -5,6 +5,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from onboarding.selectors import enrollment_for_setup
+from onboarding.services import onboarding_progress
+from onboarding.steps import STEPS, STEPS_BY_NAME
 from practices import selectors
 
 
@@ -29,5 +32,9 @@ def year_detail(request, year: int):
 @login_required
 def dashboard(request, year: int, practice_id: int):
     """Show one practice's set-up status (and, later, its data load and scores) for the year."""
-    enrollment = selectors.enrollment_for_user(request.user, year=year, practice_id=practice_id)
-    return render(request, "practices/dashboard.html", {"enrollment": enrollment})
+    enrollment = enrollment_for_setup(request.user, year=year, practice_id=practice_id)
+    progress = onboarding_progress(enrollment)
+    return render(request, "practices/dashboard.html", {
+        "enrollment": enrollment, "progress": progress, "step_count": len(STEPS),
+        "next_step": STEPS_BY_NAME.get(progress.first_incomplete),
+    })

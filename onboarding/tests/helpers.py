@@ -1,0 +1,58 @@
+"""Posting wizard steps the way a browser does: prefixed field names plus formtools' management form."""
+
+from django.urls import reverse
+
+from onboarding.documents import document_render
+
+PASSWORD = "correct horse battery staple"
+
+PROFILE = {
+    "first_name": "Ada", "last_name": "Lovelace", "job_title": "Clinic director", "practice_name": "Sunrise Physical Therapy",
+    "address_line1": "100 Main St", "address_line2": "", "city": "Phoenix", "state": "AZ", "zip_code": "85001",
+    "phone": "(602) 555-1234", "phone_extension": "", "specialty": "physical_therapy", "group_npi": "1234567893",
+    "uses_ehr": "True", "ehr_vendor": "webpt", "ehr_vendor_other": "", "is_rural": "False", "is_hpsa": "False",
+    "in_apm": "False", "reporting_as": "group", "shares_deidentified_data": "True",
+}
+SMALL = {"is_small": "True", "clinician_count": "8"}
+SURVEY = {"uses_cehrt": "False", "hospital_based": "False", "pi_not_applicable_type": "True", "reports_through_other_entity": "False"}
+EXEMPTIONS = {"only_using_webpt": "on", "cost_exempt": "on"}
+TIN = {"tin_type": "ein", "tin": "46-1234567", "tin_confirm": "461234567"}
+
+
+def step_url(enrollment, step):
+    return reverse("onboarding:step", args=[enrollment.year.year, enrollment.practice_id, step])
+
+
+def wizard_post(client, enrollment, step, data, *, url_step=None, extra=None):
+    """POST one step with its prefix and management form, as the page's form would."""
+    payload = {f"{step}-{k}": v for k, v in data.items()}
+    payload[f"setup_{enrollment.pk}-current_step"] = step
+    payload.update(extra or {})
+    return client.post(step_url(enrollment, url_step or step), payload)
+
+
+def baa_data(practice_name="Sunrise Physical Therapy"):
+    rendered = document_render("baa", covered_entity=practice_name)
+    return {"covered_entity": practice_name, "signer_name": "Ada Lovelace", "signer_title": "Owner", "consent": "on", "shown_sha256": rendered.sha256}
+
+
+def waiver_data(practice_name="Sunrise Physical Therapy", initials="AL", first="Ada", last="Lovelace"):
+    rendered = document_render("waiver", practice_name=practice_name, year=2021)
+    data = {f"initials_{clause_id}": initials for clause_id, _ in rendered.clauses}
+    return data | {"first_name": first, "last_name": last, "consent": "on", "shown_sha256": rendered.sha256}
+
+
+def complete_steps(client, enrollment, upto):
+    """Complete every step up to and including `upto` through the wizard, asserting each is accepted."""
+    posts = [
+        ("profile", PROFILE, None), ("small_practice", SMALL, None),
+        ("pi_survey", SURVEY, {"action": "save"}),
+        ("pi_survey", SURVEY | {"reweight_to_zero": "True"}, {"action": "continue"}),
+        ("exemptions", EXEMPTIONS, None), ("tin", TIN, None), ("baa", baa_data(), None), ("waiver", waiver_data(), None),
+    ]
+    for step, data, extra in posts:
+        response = wizard_post(client, enrollment, step, data, extra=extra)
+        assert response.status_code == 302, (step, response.context and response.context["form"].errors)
+        if step == upto and (step != "pi_survey" or extra["action"] == "continue"):
+            return response
+    return response
