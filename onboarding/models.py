@@ -5,6 +5,7 @@ Rules that must always hold are database constraints; the signed documents are m
 
 import hashlib
 
+import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,14 @@ from onboarding.choices import US_STATES, Document, EhrVendor, ReportingAs, Spec
 from practices.models import Enrollment, PerformanceYear
 
 SMALL_PRACTICE_MAX = 15
+
+
+def _history(**options):
+    """Return a decorator keeping every insert, update and delete of a set-up record, append-only, for staff review.
+
+    Trackers are built per model because pghistory fills in an UpdateEvent's fields on first use.
+    """
+    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), append_only=True, **options)
 
 
 class StepRecord(models.Model):
@@ -26,6 +35,7 @@ class StepRecord(models.Model):
         abstract = True
 
 
+@_history()
 class PracticeProfile(StepRecord):
     """Step 1: who the administrator is, where the practice is, and how it reports."""
 
@@ -73,6 +83,7 @@ class PracticeProfile(StepRecord):
         return f"profile of {self.enrollment_id}"
 
 
+@_history()
 class SmallPractice(StepRecord):
     """Step 2: whether the practice has 15 or fewer clinicians (PTs, OTs and SLPs)."""
 
@@ -94,6 +105,7 @@ class SmallPractice(StepRecord):
         return f"small practice answer of {self.enrollment_id}"
 
 
+@_history()
 class PiSurvey(StepRecord):
     """Step 3: the Promoting Interoperability exemption survey; `pi_exempt` is derived, never typed."""
 
@@ -142,6 +154,7 @@ class PiSurvey(StepRecord):
         return not self.qualifies or self.reweight_to_zero is not None
 
 
+@_history()
 class Exemptions(StepRecord):
     """Step 4: anticipated scores and the Cost exemption (the PI exemption is shown from step 3)."""
 
@@ -156,6 +169,8 @@ class Exemptions(StepRecord):
         return f"exemptions of {self.enrollment_id}"
 
 
+# The TIN's history keeps only what may be shown anywhere: never the ciphertext or the blind index.
+@_history(fields=["enrollment", "year", "tin_type", "tin_last4", "saved_at"], model_name="TaxIdentifierEvent")
 class TaxIdentifier(StepRecord):
     """Step 5: the TIN, encrypted at rest; a keyed hash (blind index) enforces one practice per TIN per year."""
 
@@ -183,6 +198,7 @@ class TaxIdentifier(StepRecord):
         return f"**-***{self.tin_last4}"
 
 
+@_history(exclude=["text"])  # the text is immutable and stays on the row; its SHA-256 is kept
 class Signature(models.Model):
     """A signed BAA (step 6) or data-release waiver (step 7) with its evidence. Immutable once written.
 
