@@ -7,6 +7,7 @@ import unicodedata
 
 from django import forms
 from django.conf import settings
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from mips_portal.forms import UswdsFormMixin
@@ -44,6 +45,17 @@ class StepForm(UswdsFormMixin):
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
                 verb = _("Choose") if isinstance(field, forms.ChoiceField) else _("Enter")
                 field.error_messages["required"] = f"{verb} {str(field.label).lower()}."
+
+    def _post_clean(self):
+        if not isinstance(self, forms.ModelForm):
+            return super()._post_clean()
+        # Every database constraint of a step has a form rule with a clearer message (see test_forms), and
+        # PostgreSQL enforces them again on save; Django's own check would cost a query per constraint.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        try:
+            self.instance.full_clean(exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def _clean_fields(self):
         super()._clean_fields()
@@ -180,10 +192,6 @@ class SmallPracticeForm(StepForm, forms.ModelForm):
                 self.add_error("clinician_count", forms.ValidationError(
                     _("You answered No (16 or more) but entered %(n)d clinicians. Change the answer to Yes or correct the count."), code="count_disagrees", params={"n": count}))
         return cleaned
-
-    def validate_constraints(self):
-        # The count rule is reported by clean() with a message that says what to change.
-        pass
 
 
 class PiSurveyForm(StepForm, forms.Form):

@@ -37,6 +37,10 @@ class TinTaken(Exception):
     """Another practice registered this TIN for the same year first."""
 
 
+class StepRejected(Exception):
+    """The database refused a step's answers (a rule the form should have caught); nothing was written."""
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Where a signature came from."""
@@ -94,20 +98,28 @@ def onboarding_step_save(*, enrollment: Enrollment, step: str, data: dict, user,
         "tin": lambda: _tin_save(enrollment, data),
         "baa": lambda: _signature_create(enrollment, Document.BAA, data, user, evidence),
     }
-    with transaction.atomic():
-        if Enrollment.objects.select_for_update().filter(pk=enrollment.pk, submitted_at__isnull=False).exists():
-            raise AlreadySubmitted
-        savers[step]()
-        _void_stale_signatures(enrollment.pk)
+    try:
+        with transaction.atomic():
+            if Enrollment.objects.select_for_update().filter(pk=enrollment.pk, submitted_at__isnull=False).exists():
+                raise AlreadySubmitted
+            savers[step]()
+            _void_stale_signatures(enrollment)
+    except IntegrityError as error:
+        logger.warning("step %s refused by a database constraint: %s", step, error.__class__.__name__)
+        raise StepRejected from error
 
 
 def _record_save(model, enrollment: Enrollment, data: dict):
+    """Create or update a step row from validated data (the enrollment's loaded row is reused and kept current)."""
+    relation = model._meta.get_field("enrollment").remote_field.related_name
+    record = step_record(enrollment, relation) or model(enrollment=enrollment)
     names = {f.name for f in model._meta.concrete_fields} - {"id", "enrollment", "saved_at"}
-    record = model.objects.filter(enrollment=enrollment).first() or model(enrollment=enrollment)
     for name in names & data.keys():
         setattr(record, name, data[name])
-    record.full_clean()
+    # Field rules only: the constraints are checked by the step's form and enforced by PostgreSQL on save.
+    record.full_clean(validate_unique=False, validate_constraints=False)
     record.save()
+    setattr(enrollment, relation, record)
     return record
 
 
@@ -123,7 +135,7 @@ def _pi_survey_save(enrollment: Enrollment, data: dict) -> PiSurvey:
 
 def _tin_save(enrollment: Enrollment, data: dict) -> TaxIdentifier:
     tin = data["tin"]
-    record = TaxIdentifier.objects.filter(enrollment=enrollment).first() or TaxIdentifier(enrollment=enrollment, year_id=enrollment.year_id)
+    record = step_record(enrollment, "tax_identifier") or TaxIdentifier(enrollment=enrollment, year_id=enrollment.year_id)
     index = crypto.tin_index(tin)
     if record.pk and record.tin_index == index and record.tin_type == data["tin_type"]:
         return record
@@ -135,27 +147,29 @@ def _tin_save(enrollment: Enrollment, data: dict) -> TaxIdentifier:
     except IntegrityError as error:
         # The form checked first; this is the race where another practice saved the same TIN a moment earlier.
         raise TinTaken from error
+    enrollment.tax_identifier = record
     return record
 
 
-def signature_subject(enrollment_id: int, document: str) -> dict:
+def signature_subject(enrollment: Enrollment, document: str) -> dict:
     """Return what a document names as of now: a change to any of it voids the document's signature."""
-    profile = PracticeProfile.objects.filter(enrollment_id=enrollment_id).first()
+    profile = step_record(enrollment, "profile")
     subject = {"practice_name": identifiers.name_fold(profile.practice_name) if profile else ""}
     if document == Document.WAIVER:
-        tin = TaxIdentifier.objects.filter(enrollment_id=enrollment_id).values_list("tin_index", flat=True).first()
+        tin = step_record(enrollment, "tax_identifier")
         holder = f"{profile.first_name} {profile.last_name}" if profile else ""
-        subject |= {"tin": tin or "", "holder": identifiers.name_fold(holder)}
+        subject |= {"tin": tin.tin_index if tin else "", "holder": identifiers.name_fold(holder)}
     return subject
 
 
-def _void_stale_signatures(enrollment_id: int) -> None:
-    for signature in Signature.objects.filter(enrollment_id=enrollment_id, voided_at__isnull=True):
-        current = signature_subject(enrollment_id, signature.document)
+def _void_stale_signatures(enrollment: Enrollment) -> None:
+    for signature in list(enrollment.active_signatures.values()):
+        current = signature_subject(enrollment, signature.document)
         changed = sorted(k for k in current if signature.covers.get(k) != current[k])
         if changed:
             words = {"practice_name": "practice name", "tin": "TIN", "holder": "account holder's name"}
             signature_void(signature=signature, reason="Changed after signing: " + ", ".join(words[k] for k in changed))
+            del enrollment.active_signatures[signature.document]
 
 
 def signature_void(*, signature: Signature, reason: str) -> None:
@@ -166,7 +180,7 @@ def signature_void(*, signature: Signature, reason: str) -> None:
 
 def document_for(enrollment: Enrollment, document: str):
     """Return the document as shown to this enrollment's signer."""
-    profile = PracticeProfile.objects.filter(enrollment=enrollment).first()
+    profile = step_record(enrollment, "profile")
     practice_name = profile.practice_name if profile else enrollment.practice.name
     if document == Document.BAA:
         return document_render(document, covered_entity=practice_name)
@@ -188,16 +202,18 @@ def _signature_create(enrollment: Enrollment, document: str, data: dict, user, e
     fields += [("Typed name serves as digital signature", "yes"), ("Signed at (UTC)", now.isoformat()),
                ("Signing account", user.email), ("Document version", rendered.version)]
     text = signed_text(rendered, fields=fields)
-    for old in Signature.objects.select_for_update().filter(enrollment=enrollment, document=document, voided_at__isnull=True):
+    old = enrollment.active_signatures.pop(document, None)
+    if old is not None:
         signature_void(signature=old, reason="Signed again")
-    return Signature.objects.create(
+    enrollment.active_signatures[document] = Signature.objects.create(
         enrollment=enrollment, document=document, version=rendered.version, text=text,
         text_sha256=Signature.sha256_of(text), covered_entity=data.get("covered_entity", ""),
         signer_name=data.get("signer_name") or f"{data['first_name']} {data['last_name']}",
         signer_title=data.get("signer_title", ""), initials=initials, consent=True,
-        covers=signature_subject(enrollment.pk, document), user=user, signed_at=now,
+        covers=signature_subject(enrollment, document), user=user, signed_at=now,
         ip_address=evidence.ip_address if evidence else None, user_agent=(evidence.user_agent if evidence else "")[:500],
     )
+    return enrollment.active_signatures[document]
 
 
 def onboarding_validate(enrollment: Enrollment) -> list[tuple[str, str]]:
@@ -214,7 +230,7 @@ def onboarding_validate(enrollment: Enrollment) -> list[tuple[str, str]]:
     if small and small.clinician_count is not None and small.is_small != (small.clinician_count <= 15):
         problems.append(("small_practice", "The clinician count disagrees with the small-practice answer."))
     baa = enrollment.active_signatures.get(Document.BAA)
-    if baa and baa.covers != signature_subject(enrollment.pk, Document.BAA):
+    if baa and baa.covers != signature_subject(enrollment, Document.BAA):
         problems.append(("baa", "The BAA was signed for different practice details; sign it again."))
     return problems
 

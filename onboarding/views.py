@@ -23,6 +23,7 @@ from onboarding.choices import Document
 from onboarding.steps import LAST_STEP, NOT_IN_DRAFTS, SIGNATURE_STEPS, STEP_NAMES, STEPS, STEPS_BY_NAME
 
 security_log = logging.getLogger("onboarding.security")
+ALREADY_SUBMITTED = "This set-up was already submitted; nothing was changed. Contact support if something needs correcting."
 MODEL_STEPS = {"profile": "profile", "small_practice": "small_practice", "exemptions": "exemptions"}
 
 
@@ -38,6 +39,8 @@ class SetupWizard(NamedUrlSessionWizardView):
     def dispatch(self, request, *args, **kwargs):
         self.enrollment = selectors.enrollment_for_setup(request.user, year=kwargs["year"], practice_id=kwargs["practice_id"])
         if self.enrollment.is_submitted:
+            if request.method == "POST":
+                messages.info(request, ALREADY_SUBMITTED)
             return redirect("onboarding:summary", year=kwargs["year"], practice_id=kwargs["practice_id"])
         self.progress = services.onboarding_progress(self.enrollment)
         return super().dispatch(request, *args, **kwargs)
@@ -104,8 +107,11 @@ class SetupWizard(NamedUrlSessionWizardView):
         except services.SetupIncomplete as error:
             form.add_error(None, error.problems[0][1])
             return False
+        except services.StepRejected:
+            form.add_error(None, "We could not save this step because some answers disagree. Check them and try again.")
+            return False
         self.storage.set_step_data(step, {})
-        self.progress = services.onboarding_progress(selectors.enrollment_for_setup(self.request.user, **self._scope()))
+        self.progress = services.onboarding_progress(self.enrollment)  # the service kept the loaded rows current
         return True
 
     def save_and_continue(self, step, form):
@@ -113,7 +119,8 @@ class SetupWizard(NamedUrlSessionWizardView):
             return self.submit(form)
         if not self.save(step, form):
             return self.render(form)
-        return self.resume() if self.progress.first_incomplete else redirect(self.get_step_url(LAST_STEP))
+        # The next step's GET sends the user further back if this save voided an earlier signature.
+        return redirect(self.get_step_url(STEP_NAMES[STEP_NAMES.index(step) + 1]))
 
     def pi_survey_post(self, form):
         """The survey's buttons: take it (show the questions), skip it, save answers, or continue."""
@@ -133,7 +140,7 @@ class SetupWizard(NamedUrlSessionWizardView):
         try:
             services.onboarding_submit(enrollment=self.enrollment, user=self.request.user, data=form.cleaned_data, evidence=client_evidence(self.request))
         except services.AlreadySubmitted:
-            messages.info(self.request, "This set-up was already submitted; nothing was changed.")
+            messages.info(self.request, ALREADY_SUBMITTED)
         except services.SetupIncomplete as error:
             step, message = error.problems[0]
             messages.error(self.request, f"{STEPS_BY_NAME[step].title}: {message}")
