@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("practices.urls")),
+    path("", include("scores.urls")),
     path("", include("onboarding.urls")),
 ]
