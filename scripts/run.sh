@@ -12,6 +12,7 @@ export ALLOWED_HOSTS="127.0.0.1,localhost" SITE_URL="http://127.0.0.1:$PORT"
 export EMAIL_URL="filemail://$ROOT/var/mail" EMR_EXPORT_DIR="$ROOT/var/emr-exports"
 say "Migrating the database"
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py load_qpp_data --year 2021 -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
 say "Loading demo data"
 .venv/bin/python manage.py seed_demo
