@@ -1,8 +1,9 @@
 """Users (email login), designations of practice administrators, and email-verification tokens."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,8 @@ class Designation(models.Model):
                 name="designation_accepted_has_time",
             ),
         ]
+        # Staff search set-ups by any part of the administrator's email (icontains): a trigram index.
+        indexes = [GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="designation_email_trgm")]
 
     def __str__(self):
         return f"{self.email} → {self.practice.name}"

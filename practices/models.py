@@ -3,8 +3,9 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,11 @@ class Practice(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(Lower("name"), name="practice_name_lower")]
+        indexes = [
+            models.Index(Lower("name"), name="practice_name_lower"),
+            # Staff search practices by any part of the name (icontains = UPPER(name) LIKE '%...%'): a trigram index.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="practice_name_trgm"),
+        ]
 
     def __str__(self):
         return self.name

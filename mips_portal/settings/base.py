@@ -32,6 +32,7 @@ DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",  # OpClass in indexes (trigram search indexes)
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
