@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-CX, CY, RADIUS = 110, 110, 90
+CX, CY, RADIUS = 120, 125, 90
 
 
 def _point(value: Decimal | float, radius: float) -> tuple[float, float]:

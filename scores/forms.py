@@ -30,14 +30,15 @@ class MeasureField(forms.ModelMultipleChoiceField):
 class MeasureChoiceForm(UswdsFormMixin, forms.Form):
     """The specialty set's measures first, then every other registry measure of the year (those with data first)."""
 
-    def __init__(self, *args, measures: QuerySet[QualityMeasure], measure_set: str | None, cases: dict[str, int], **kwargs):
+    def __init__(self, *args, measures: QuerySet[QualityMeasure], measure_set: str | None, specialty: str, cases: dict[str, int],
+                 **kwargs):
         super().__init__(*args, **kwargs)
         with_data_first = Case(When(measure_id__in=list(cases), then=Value(0)), default=Value(1), output_field=IntegerField())
         others = measures.order_by(with_data_first, "measure_id")
         if measure_set:
             self.fields["specialty_measures"] = MeasureField(
                 queryset=measures.filter(measure_sets__contains=[measure_set]).order_by("measure_id"), cases=cases,
-                required=False, label=_("Measures of your specialty's measure set"),
+                required=False, label=_("Measures of the %(specialty)s measure set") % {"specialty": specialty},
             )
             others = others.exclude(measure_sets__contains=[measure_set])
         self.fields["other_measures"] = MeasureField(
@@ -64,7 +65,8 @@ class ActivityField(forms.ModelChoiceField):
 class ActivityAttestationForm(UswdsFormMixin, forms.ModelForm):
     """One activity with the period the practice performed it (checked against the year by the model's clean())."""
 
-    activity = ActivityField(queryset=ImprovementActivity.objects.none(), label=_("Improvement activity"))
+    activity = ActivityField(queryset=ImprovementActivity.objects.none(), label=_("Improvement activity"),
+                             error_messages={"required": _("Choose the activity your practice performed.")})
     group_participation = forms.BooleanField(
         label=_("At least 50 % of our group's clinicians performed this activity during this period"),
         error_messages={"required": _("Confirm that at least half of the group's clinicians took part; "

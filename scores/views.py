@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from onboarding.choices import Specialty
 from practices.selectors import enrollment_for_user
 from scores import selectors, services
 from scores.forms import ActivityAttestationForm, MeasureChoiceForm
@@ -49,6 +50,7 @@ def measures(request, year: int, practice_id: int):
         chosen = list(available.filter(measure_id__in=list(cases)).values_list("pk", flat=True))
     form = MeasureChoiceForm(
         request.POST if request.method == "POST" else None, measures=available, measure_set=facts.measure_set, cases=cases,
+        specialty=Specialty(facts.specialty).label if facts.specialty else "",
         initial={"specialty_measures": chosen, "other_measures": chosen},
     )
     if request.method == "POST" and form.is_valid():

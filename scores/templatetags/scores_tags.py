@@ -53,7 +53,7 @@ def scores_panel(enrollment):
 def reason_text(score: services.MeasureScore, rules) -> str:
     """Return why a measure got its points, in words."""
     texts = {
-        Reason.DECILE: _("decile %(d)s with partial points"),
+        Reason.DECILE: _("decile plus partial points"),
         Reason.FLOOR: _("below decile 3: floor of %(floor)s"),
         Reason.TOPPED_OUT_CAP: _("topped out: capped at %(cap)s"),
         Reason.LOW_CASES: _("fewer than %(min)s cases"),
@@ -61,8 +61,13 @@ def reason_text(score: services.MeasureScore, rules) -> str:
         Reason.NO_RATE: _("no performance rate (every case excluded or excepted)"),
         Reason.COMPLETENESS: _("data completeness under %(pct)s %%"),
     }
-    return texts[score.reason] % {"d": score.decile, "floor": f"{rules.decile_floor_points:g}", "cap": f"{rules.topped_out_cap:g}",
-                                  "min": rules.case_minimum, "pct": f"{rules.data_completeness_percent:g}"}
+    return texts[score.reason] % {"d": score.decile, "floor": _plain(rules.decile_floor_points), "cap": _plain(rules.topped_out_cap),
+                                  "min": rules.case_minimum, "pct": _plain(rules.data_completeness_percent)}
+
+
+def _plain(number: Decimal) -> str:
+    """Return a stored decimal without trailing zeros (7.00 → "7")."""
+    return f"{number.normalize():f}"
 
 
 @register.filter

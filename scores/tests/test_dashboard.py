@@ -58,7 +58,7 @@ def test_dashboard_shows_scores_gauge_categories_and_measures_table(signed_in, e
     assert "<strong>Quality</strong> (weight 85 %)" in page and "<strong>Improvement Activities</strong> (weight 15 %)" in page
     assert "Reweighted to 0 % for this practice: Promoting Interoperability, Cost." in page
     assert '<th scope="row" data-label="Measure">#134 ' in page
-    assert "6.64" in page and "decile 6 with partial points" in page
+    assert "6.64" in page and "decile plus partial points" in page
     assert 'aria-label="Quality: current 21.1 %, projected 21.1 % of the category"' in page
 
 
