@@ -394,6 +394,11 @@ def activity_attest(
     return attestation
 
 
+def activity_attestation_withdraw(*, attestation: ActivityAttestation) -> None:
+    """Withdraw an attestation (the activity no longer counts)."""
+    attestation.delete()
+
+
 # --- QPP submission file -----------------------------------------------------------------------------------------------
 
 

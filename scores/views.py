@@ -104,7 +104,7 @@ def activity_remove(request, year: int, practice_id: int, attestation_id: int):
     if refusal:
         return refusal
     attestation = get_object_or_404(selectors.attestations(enrollment), pk=attestation_id)
-    attestation.delete()
+    services.activity_attestation_withdraw(attestation=attestation)
     messages.success(request, f"Activity {attestation.activity.activity_id} removed.")
     return redirect("scores:activities", year=year, practice_id=practice_id)
 

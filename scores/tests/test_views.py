@@ -1,16 +1,13 @@
 """The administrator's pages, the dashboard panel and the submission-file download, through the test client."""
 
 import datetime
-import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from scores.models import ActivityAttestation, ImprovementActivity, MeasureSelection
-from scores.tests.factories import aggregate_create, data_load_succeeded, enrollment_create, measure, user_create
+from scores.tests.factories import aggregate_create, enrollment_create, measure, user_create
 
 pytestmark = pytest.mark.django_db
 
