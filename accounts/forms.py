@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import normalize_email
@@ -76,3 +76,7 @@ class StyledPasswordResetForm(UswdsFormMixin, PasswordResetForm):
 
 class StyledSetPasswordForm(UswdsFormMixin, SetPasswordForm):
     """Django's set-password form, styled."""
+
+
+class StyledPasswordChangeForm(UswdsFormMixin, PasswordChangeForm):
+    """Django's password-change form, styled."""

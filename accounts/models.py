@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager, normalize_email
@@ -19,6 +20,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+
+    # Raised to sign the user out everywhere: it is part of the session auth hash every session is checked against.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -37,6 +41,10 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+
+    def _get_session_auth_hash(self, secret=None):
+        key_salt = "accounts.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.session_generation}", secret=secret, algorithm="sha256").hexdigest()
 
 
 class Designation(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,3 +144,8 @@ def _check_usable(verification: EmailVerification | None) -> None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sessions_end_everywhere(*, user: User) -> None:
+    """Sign the user out of every browser: each session's stored auth hash stops matching."""
+    User.objects.filter(pk=user.pk).update(session_generation=models.F("session_generation") + 1)

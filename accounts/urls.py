@@ -11,6 +11,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.VerifyView.as_view(), name="verify"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", TemplateView.as_view(template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from accounts import services
-from accounts.forms import LoginForm, SignupForm, StyledPasswordResetForm, StyledSetPasswordForm
+from accounts.forms import LoginForm, SignupForm, StyledPasswordChangeForm, StyledPasswordResetForm, StyledSetPasswordForm
 
 sensitive = method_decorator(sensitive_post_parameters(), name="dispatch")
 no_cache = method_decorator(never_cache, name="dispatch")
@@ -91,6 +91,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = StyledSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@sensitive
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password; other browsers are signed out, this one stays signed in."""
+
+    form_class = StyledPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("practices:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed. Any other browser signed in to your account was signed out.")
+        return response
 
 
 def lockout(request, original_response=None, credentials=None):
