@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 
-from practices.models import Enrollment, PerformanceYear, Practice
+from practices.models import PerformanceYear, Practice
 
 
 @admin.register(PerformanceYear)
@@ -19,11 +19,4 @@ class PracticeAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"top_level_admin_email": settings.TOP_LEVEL_ADMIN_EMAIL, **super().get_changeform_initial_data(request)}
 
-
-@admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ("practice", "year", "submitted_at")
-    list_select_related = ("practice", "year")
-    list_filter = ("year",)
-    search_fields = ("practice__name",)
-    autocomplete_fields = ("practice",)
+# Enrollments are reviewed as set-ups in staff/admin.py (SetUpAdmin).

@@ -55,6 +55,7 @@ LOCAL_APPS = [
     "onboarding",
     "emr",
     "scores",
+    "staff",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "staff.middleware.RequestHistoryMiddleware",  # who, which request and URL for pghistory events
     "django.contrib.messages.middleware.MessageMiddleware",
     "mips_portal.middleware.SessionLimitsMiddleware",
     "mips_portal.middleware.NoStoreForSignedInMiddleware",
