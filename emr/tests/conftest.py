@@ -45,7 +45,8 @@ def export_dir(tmp_path, settings):
 @pytest.fixture
 def enrollment(db):
     """A submitted 2021 enrollment with its TIN and a signed-up, designated administrator."""
-    year = PerformanceYear.objects.get(year=2021)
+    # get_or_create: transactional tests flush the rows that data migrations made.
+    year, _ = PerformanceYear.objects.get_or_create(year=2021)
     practice = Practice.objects.create(name="Sunrise Physical Therapy", top_level_admin_email="mips-admin@webpt.example")
     user = User.objects.create_user("ada@sunrise-pt.example", "correct horse battery staple",
                                     first_name="Ada", last_name="Lovelace")
