@@ -96,10 +96,10 @@ class SetupWizard(NamedUrlSessionWizardView):
             self.storage.set_step_data(step, {k: v for k, v in self.request.POST.lists() if k.removeprefix(f"{step}-") not in NOT_IN_DRAFTS})
         return self.resume() if not self.progress.reachable(goto) else redirect(self.get_step_url(goto))
 
-    def save(self, step, form) -> bool:
-        """Write a valid step; on a race the form gets the error. Return whether it was saved."""
+    def save(self, step, form, data=None) -> bool:
+        """Write a valid step (the form's cleaned data unless given); errors go on the form. Return whether it was saved."""
         try:
-            services.onboarding_step_save(enrollment=self.enrollment, step=step, data=form.cleaned_data,
+            services.onboarding_step_save(enrollment=self.enrollment, step=step, data=form.cleaned_data if data is None else data,
                                           user=self.request.user, evidence=client_evidence(self.request))
         except services.TinTaken:
             form.add_error("tin", "This TIN is already registered to another practice for this year. If that seems wrong, contact support.")
@@ -128,12 +128,13 @@ class SetupWizard(NamedUrlSessionWizardView):
         if action == "take":
             return self.render(self.get_form(step="pi_survey"), survey_mode=True)
         if action == "skip":
-            services.onboarding_step_save(enrollment=self.enrollment, step="pi_survey", data={"took_survey": False}, user=self.request.user)
-            return redirect(self.get_step_url("exemptions"))
-        if not form.is_valid():
+            form, data = self.get_form(step="pi_survey"), {"took_survey": False}
+        elif not form.is_valid():
             return self.render(form, survey_mode=True)
-        services.onboarding_step_save(enrollment=self.enrollment, step="pi_survey", data={"took_survey": True, **form.cleaned_data}, user=self.request.user)
-        self.storage.set_step_data("pi_survey", {})
+        else:
+            data = {"took_survey": True, **form.cleaned_data}
+        if not self.save("pi_survey", form, data):
+            return self.render(form, survey_mode=action != "skip")
         return redirect(self.get_step_url("pi_survey" if action == "save" else "exemptions"))
 
     def submit(self, form):
