@@ -65,3 +65,20 @@ def test_existing_files_are_kept_unless_forced(tmp_path):
 def test_a_tin_that_is_not_nine_digits_is_refused(tmp_path):
     with pytest.raises(CommandError, match="9 digits"):
         call_command("generate_emr_export", "--tin", "12345", "--year", "2021", "--out", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_seed_demo_generates_the_demo_practices_export_once(tmp_path, settings):
+    from io import StringIO
+
+    from practices.management.commands.seed_demo import DEMO_TIN
+
+    settings.EMR_EXPORT_DIR = tmp_path
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    files = generated_files(tmp_path, tin=DEMO_TIN.replace("-", ""))
+    assert len(files) == 4
+    assert "type the TIN 46-1234567 in the set-up wizard" in out.getvalue()
+    before = [f.path.stat().st_mtime_ns for f in files]
+    call_command("seed_demo", stdout=StringIO())
+    assert [f.path.stat().st_mtime_ns for f in generated_files(tmp_path, tin="461234567")] == before

@@ -1,6 +1,9 @@
 """`manage.py seed_demo`: the demo practice, its designated administrator address and a staff login (idempotent)."""
 
+from pathlib import Path
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.models import Designation, User
@@ -11,6 +14,8 @@ DEMO_PRACTICE = "Sunrise Physical Therapy"
 DEMO_ADMIN_EMAIL = "admin@sunrise-pt.example"
 DEMO_STAFF_EMAIL = "staff@mips-portal.example"
 DEMO_STAFF_PASSWORD = "demo staff passphrase 2021"
+# A made-up EIN for the demo practice: its WebPT export is generated below, so the data load has something to load.
+DEMO_TIN = "46-1234567"
 
 
 class Command(BaseCommand):
@@ -26,3 +31,7 @@ class Command(BaseCommand):
         if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
             User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Demo", last_name="Staff")
         self.stdout.write(f"Demo practice {DEMO_PRACTICE!r}: administrator {DEMO_ADMIN_EMAIL}; staff {DEMO_STAFF_EMAIL}.")
+        if not any((Path(settings.EMR_EXPORT_DIR) / DEMO_TIN.replace("-", "") / str(year.year)).glob("*.csv")):
+            call_command("generate_emr_export", tin=DEMO_TIN, year=year.year, rows=20_000, seed=2021, bad_rows=12,
+                         stdout=self.stdout)
+        self.stdout.write(f"Demo WebPT export for {year.year} is in place: type the TIN {DEMO_TIN} in the set-up wizard.")
