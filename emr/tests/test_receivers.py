@@ -44,3 +44,20 @@ def test_a_second_submission_resets_the_load_and_supersedes_the_first_task(enrol
     assert (second.pk, second.status, second.attempts, second.failure_reason) == (first.pk, "queued", 0, "")
     assert second.queue_token != first.queue_token
     assert DBTaskResult.objects.filter(task_path=RUN_TASK).count() == 2
+
+
+def test_on_a_non_database_backend_the_task_is_enqueued_only_after_commit(enrollment, settings,
+                                                                           django_capture_on_commit_callbacks):
+    from django_tasks import task_backends
+
+    settings.TASKS = {**settings.TASKS, "elsewhere": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.EMR_TASKS_BACKEND = "elsewhere"
+    backend = task_backends["elsewhere"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        submit(enrollment)
+        assert backend.results == []  # Redis would run it before the submission is visible
+    load = DataLoad.objects.get(enrollment=enrollment)
+    [result] = backend.results
+    assert len(callbacks) == 1 and load.task_id == str(result.id)
+    assert result.args == [load.pk, str(load.queue_token)]
+    assert not DBTaskResult.objects.filter(task_path=RUN_TASK).exists()

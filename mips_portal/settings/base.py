@@ -224,6 +224,8 @@ if not TIN_ENCRYPTION_KEYS or not TIN_INDEX_KEY:
 # EMR DATA ---------------------------------------------------------------------------------------
 EMR_SOURCE = env("EMR_SOURCE", default="emr.sources.FileExportSource")
 EMR_EXPORT_DIR = env.path("EMR_EXPORT_DIR", default=BASE_DIR / "var" / "emr-exports")
+# The tasks backend the data load is queued on: "rq" (needs RQ_URL) queues it on Redis once the submission commits.
+EMR_TASKS_BACKEND = env("EMR_TASKS_BACKEND", default="default")
 QPP_MEASURES_DATA_DIR = BASE_DIR / "node_modules" / "qpp-measures-data"  # CMS measures and benchmarks, installed by `npm ci`
 
 # LOGGING ---------------------------------------------------------------------------------------
