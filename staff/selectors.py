@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
@@ -254,7 +255,7 @@ def _changes(model, event: Events) -> list[tuple[str, str, str]]:
             continue
         model_field = _field_for(model, key)
         label = model_field.verbose_name if model_field is not None else key
-        rows.append((str(label), _history_value(model, key, old), _history_value(model, key, new)))
+        rows.append((capfirst(label), _history_value(model, key, old), _history_value(model, key, new)))
     return rows
 
 
