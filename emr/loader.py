@@ -168,6 +168,7 @@ def events_load(*, data_load: DataLoad, files: list[ExportFile], year: int, tall
     """Replace the enrollment's events, aggregates and rejected-row report with the export's, in one transaction."""
     names = _Names.for_load(data_load)
     timings = {}
+    started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, data_load.enrollment_id])
         if not cursor.fetchone()[0]:
@@ -189,6 +190,9 @@ def events_load(*, data_load: DataLoad, files: list[ExportFile], year: int, tall
         with _timed(timings, "swap"):
             _partition_swap(cursor, names, data_load.enrollment_id)
             record_success()
+        commit_started = time.perf_counter()
+    timings["commit"] = time.perf_counter() - commit_started
+    timings["total"] = time.perf_counter() - started
     logger.info("data load %s: %s rows (%s bad) — %s", data_load.pk, tally.rows, tally.bad,
                 ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
 
@@ -226,12 +230,13 @@ def _primary_key_add(cursor, names: _Names, files: list[ExportFile], tally: Load
     """Add the primary key; if repeated (encounter_id, measure_id) pairs prevent it, reject the repeats and retry."""
     add_key = (f'ALTER TABLE "{names.new}" ADD CONSTRAINT "{names.new_key}" '
                "PRIMARY KEY (enrollment_id, encounter_id, measure_id)")
-    try:
-        with transaction.atomic():
-            cursor.execute(add_key)
-        return
-    except IntegrityError:
-        pass  # rare in practice: find the repeats (the costlier way) only now
+    if not tally.repeats_likely:
+        try:
+            with transaction.atomic():
+                cursor.execute(add_key)
+            return
+        except IntegrityError:
+            pass  # rare in practice: find the repeats (the costlier way) only now
     _repeats_remove(cursor, names.new, files, tally)
     cursor.execute(add_key)
 

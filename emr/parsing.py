@@ -45,6 +45,9 @@ class LoadTally:
     rows: int = 0
     bad: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    # Set when two neighbouring lines are identical, the usual way a row gets repeated: the loader then looks for
+    # repeats straight away instead of first trying the primary key (a hint only; the key is the real check).
+    repeats_likely: bool = False
 
     def reject(self, file_name: str, line: int, reason: str) -> None:
         """Count a bad row, and keep its details while fewer than `keep` are kept."""
@@ -139,6 +142,8 @@ class ExportReader:
         npis = self._pattern.findall("".join(lines))
         if len(npis) == len(lines) and self._npis_valid(npis):
             self.tally.rows += len(lines)
+            if not self.tally.repeats_likely:
+                self.tally.repeats_likely = any(map(str.__eq__, lines, itertools.islice(lines, 1, None)))
             prefix = f"{file_no},"
             out = "".join([f"{prefix}{number},{line}" for number, line in enumerate(lines, base)])
             # Files are opened with universal newlines, so lines end in "\n"; only a file's last line may lack one.

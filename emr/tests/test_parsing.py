@@ -144,3 +144,9 @@ def test_the_fast_and_careful_paths_agree(tmp_path, monkeypatch):
                         self._careful(lines, iter(()), base, file_no, file_name, columns)[0])
     careful, _ = read([file])
     assert fast == careful and len(fast) == 3
+
+
+def test_identical_neighbouring_lines_make_repeats_likely(tmp_path):
+    _, clean = read([export(tmp_path, [good_row("E1"), good_row("E2")], name="a.csv")])
+    _, repeated = read([export(tmp_path, [good_row("E1"), good_row("E1"), good_row("E2")], name="b.csv")])
+    assert not clean.repeats_likely and repeated.repeats_likely

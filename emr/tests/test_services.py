@@ -85,6 +85,17 @@ def test_bad_and_repeated_rows_are_recorded_with_file_line_and_reason(enrollment
                                   ("E2", "182", "performance_met")]
 
 
+def test_a_row_exported_twice_is_rejected_once(enrollment, export_dir):
+    write_export(export_dir, "a.csv", [good_row("E1", "182"), good_row("E1", "182"), good_row("E1", "130")])
+    load = queue(enrollment)
+    run_worker()
+    load.refresh_from_db()
+    assert (load.status, load.rows_loaded, load.bad_rows) == ("succeeded", 2, 1)
+    assert list(RejectedRow.objects.filter(data_load=load).values_list("line", "reason")) == [
+        (3, "repeats the encounter_id and measure_id of line 2")]
+    assert events(enrollment) == [("E1", "130", "performance_met"), ("E1", "182", "performance_met")]
+
+
 def test_a_rerun_replaces_the_data_without_duplicates(enrollment, export_dir):
     path = write_export(export_dir, "a.csv", [good_row("E1", "182"), good_row("E2", "130"), good_row("E9", "000")])
     queue(enrollment)
