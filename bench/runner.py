@@ -1,0 +1,91 @@
+"""`python -m bench.runner [benchmark ...]`: run the benchmarks (all five by default) against a fresh database.
+
+Run through bench/run.sh (`make bench`), which sets the production environment. The database named by DATABASE_URL
+is dropped and created again, so its name must contain "bench". The database grows as the run goes on: the
+queries benchmark first runs with 10 practices, the wizard load adds about a thousand, the admin is timed at 1,000
+and then, like the queries, at 100,000 practices.
+"""
+
+import os
+import sys
+import time
+
+import environ
+import psycopg2
+
+ALL = ("wizard", "queries", "admin", "data_load", "queue")
+
+
+def database_recreate(url: str) -> None:
+    """Drop and create the benchmark's own database (refusing any name without "bench")."""
+    cfg = environ.Env.db_url_config(url)
+    name = cfg["NAME"]
+    if "bench" not in name:
+        sys.exit(f"Refusing to drop database {name!r}: the benchmark database's name must contain 'bench'.")
+    conn = psycopg2.connect(dbname="postgres", user=cfg.get("USER") or None, password=cfg.get("PASSWORD") or None,
+                            host=cfg.get("HOST") or None, port=cfg.get("PORT") or None, **cfg.get("OPTIONS", {}))
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def prepare() -> None:
+    """Create and migrate the database, and collect static files (the production storage needs their manifest)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def run(selected: tuple[str, ...]) -> int:
+    """Run the selected benchmarks in their fixed order; return the exit status."""
+    from bench import admin_scale, data_load, fixtures, queries, queue_latency, wizard_load
+    from bench.results import Results
+
+    results = Results()
+    template = fixtures.subject_create("template")
+    fixtures.setup_prefill(template.enrollment, template.user)
+    if "queries" in selected:
+        fixtures.practices_create(names=[f"Neighbour {i}" for i in range(10 - fixtures.practice_count() - 1)])
+        queries.measure(results, label="10")
+    if "wizard" in selected:
+        wizard_load.measure(results)
+    if "admin" in selected:
+        fixtures.scale_to(1_000, template=template.enrollment)
+        client = admin_scale.staff_client()
+        small = admin_scale.measure(client, results, label="1000")
+    if {"queries", "admin"} & set(selected):
+        fixtures.scale_to(100_000 - 1, template=template.enrollment)  # the queries' own practice is the 100,000th
+    if "queries" in selected:
+        queries.measure(results, label="100000")
+    if "admin" in selected:
+        admin_scale.compare(results, small, admin_scale.measure(client, results, label="100000"))
+    if "data_load" in selected:
+        data_load.measure(results)
+    if "queue" in selected:
+        queue_latency.measure(results)
+    results.write()
+    print(f"Wrote {len(results.figures)} figures to bench/results.json.", flush=True)
+    return 1 if results.failures else 0
+
+
+def main() -> int:
+    selected = tuple(sys.argv[1:]) or ALL
+    unknown = set(selected) - set(ALL)
+    if unknown:
+        sys.exit(f"Unknown benchmark(s): {', '.join(sorted(unknown))}. Choose from: {', '.join(ALL)}.")
+    started = time.monotonic()
+    database_recreate(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    prepare()
+    status = run(selected)
+    print(f"Benchmarks took {time.monotonic() - started:.0f} s.", flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
