@@ -55,7 +55,7 @@ def test_a_running_load_shows_a_progress_bar_with_rows(page, enrollment):
     html = page()
     assert "Loading your quality data…" in html
     assert '<progress id="data-load-progress" class="portal-progress" max="20000" value="5000">25%</progress>' in html
-    assert "5000 of 20000 rows (25%)" in html
+    assert "5,000 of 20,000 rows (25%)" in html
     assert '<th scope="row">Rows set aside (bad rows)</th><td>3</td>' in html
     assert REFRESH in html
 
