@@ -1,0 +1,65 @@
+"""What the browser tests check on every page a user reaches: screenshots, width on a phone, an axe scan."""
+
+import re
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser.conftest import SCREENSHOTS
+
+# axe-core as bundled by axe-playwright-python (no network), limited to WCAG 2.1 A and AA.
+AXE = Axe()
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+class Screenshots:
+    """Save a full-page screenshot of every page visited, numbered in visiting order, under screenshots/browser/<set>/."""
+
+    def __init__(self, name: str):
+        self.folder = SCREENSHOTS / name
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.taken: list[Path] = []
+
+    def __call__(self, page: Page, name: str) -> None:
+        path = self.folder / f"{len(self.taken) + 1:02d}-{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"
+        page.screenshot(path=path, full_page=True)
+        self.taken.append(path)
+
+
+def page_width(page: Page) -> int:
+    """Return how wide the page's content is, in CSS pixels (wider than the viewport means sideways scrolling)."""
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+def wider_than_viewport(page: Page) -> list[str]:
+    """Return a description of each visible element that sticks out to the right of the viewport (to say what to fix)."""
+    return page.evaluate("""() => {
+        const limit = document.documentElement.clientWidth;
+        const out = [];
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.width && box.right > limit + 0.5 && getComputedStyle(el).visibility !== 'hidden') {
+                out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+            }
+        }
+        return out.slice(0, 8);
+    }""")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core's WCAG 2.1 A/AA rules on the page; return one line per violating element."""
+    response = AXE.run(page, options=AXE_OPTIONS).response
+    return [f"{v['id']} ({v['impact']}): {node['target']} — {' '.join(node['failureSummary'].split())}"
+            for v in response["violations"] for node in v["nodes"]]
+
+
+def axe_rules_run(page: Page) -> int:
+    """Return how many axe rules ran on the page (to show the scan did run)."""
+    response = AXE.run(page, options={**AXE_OPTIONS, "resultTypes": ["passes"]}).response
+    return len(response["passes"]) + len(response["violations"]) + len(response["incomplete"]) + len(response["inapplicable"])

@@ -1,0 +1,24 @@
+"""axe-core (WCAG 2.1 A and AA rules) finds nothing on any portal page, wizard step or error state."""
+
+import pytest
+
+from accounts.services import designation_set
+from tests.browser import portal
+from tests.browser.looks import axe_rules_run, axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_axe_finds_no_wcag_21_aa_violations_on_any_page_or_error_state(page, practice):
+    designation_set(practice=practice, email=portal.EMAIL)
+    violations, scanned = {}, []
+
+    def visit(page, name):
+        scanned.append(name)
+        found = axe_violations(page)
+        if found:
+            violations[name] = found
+
+    portal.walk_every_page(page, visit)
+    assert len(scanned) >= 20 and axe_rules_run(page) > 20  # the scan ran, on every page
+    assert violations == {}
