@@ -9,5 +9,6 @@ if [ ! -x /usr/bin/chromium ]; then
     die "The browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'."
   fi
 fi
+mkdir -p staticfiles  # WhiteNoise warns on every request when STATIC_ROOT is missing
 say "Running the tests"
 exec .venv/bin/python -m pytest "$@"
