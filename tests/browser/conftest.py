@@ -122,6 +122,14 @@ def administrator(practice):
 
 
 @pytest.fixture
+def qpp_2021(year_2021):
+    """CMS's 2021 measures and benchmarks (from the qpp-measures-data package), which the scores on the dashboard need."""
+    from django.core.management import call_command
+
+    call_command("load_qpp_data", "--year", "2021", verbosity=0)
+
+
+@pytest.fixture
 def emr_export(settings, tmp_path):
     """A small WebPT export for TIN 46-1234567 in 2021, where the data load looks for it."""
     from emr.generator import export_generate

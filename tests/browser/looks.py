@@ -52,6 +52,29 @@ def wider_than_viewport(page: Page) -> list[str]:
     }""")
 
 
+def against_the_edges(page: Page, gutter: int = 8) -> list[str]:
+    """Return the visible texts, links and controls closer than `gutter` px to the left or right edge of the screen.
+
+    On a phone, words that start at the very edge are hard to read and controls there are hard to tap.
+    """
+    return page.evaluate("""(gutter) => {
+        const width = document.documentElement.clientWidth;
+        const out = [];
+        const selector = 'a, button, input, select, textarea, label, p, li, dt, dd, h1, h2, h3, h4, span, td, th, legend';
+        for (const el of document.body.querySelectorAll(selector)) {
+            const box = el.getBoundingClientRect();
+            const style = getComputedStyle(el);
+            if (box.width <= 1 || box.height <= 1 || box.bottom < 0 || box.right < 0 || style.visibility === 'hidden') continue;
+            const ownText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+            if (!ownText && !el.matches('input, select, textarea, button')) continue;
+            if (box.left < gutter - 0.5 || box.right > width - gutter + 0.5) {
+                out.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" x=${Math.round(box.left)}..${Math.round(box.right)}`);
+            }
+        }
+        return out;
+    }""", gutter)
+
+
 def axe_violations(page: Page) -> list[str]:
     """Run axe-core's WCAG 2.1 A/AA rules on the page; return one line per violating element."""
     response = AXE.run(page, options=AXE_OPTIONS).response

@@ -8,6 +8,7 @@ the visible label, as a user does, and read back with is_checked().
 import re
 
 from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import PASSWORD, TIN
@@ -244,6 +245,20 @@ def complete_setup(page: Page, visit=noop, *, upto: int = 7) -> None:
         step(page, visit)
 
 
+def run_the_worker() -> None:
+    """Run every queued task (the data load, the emails) as `manage.py db_worker --batch` does, in this process."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def expect_data_loaded(page: Page) -> None:
+    """Assert the dashboard says the practice's data load finished, and shows the scores."""
+    load = page.get_by_role("region", name="Quality data from WebPT")
+    expect(load.get_by_role("status")).to_contain_text("Your quality data is loaded: 397 rows.")
+    expect(load.get_by_role("row", name="Status")).to_contain_text("Succeeded")
+    expect(load.get_by_role("row", name="Rows set aside (bad rows)")).to_contain_text("3")
+    expect(page.get_by_role("heading", name="MIPS score 2021")).to_be_visible()
+
+
 def expect_confirmation(page: Page) -> None:
     """Assert the confirmation page after the waiver."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account set-up is complete")
@@ -260,7 +275,8 @@ def expect_errors(page: Page, count: int | None = None) -> None:
 def walk_every_page(page: Page, visit) -> None:
     """Visit every portal page a newcomer meets, and the error states on the way, handing each to `visit`.
 
-    Starts anonymous with a designated address and ends signed in, on the dashboard of the submitted set-up.
+    Starts anonymous with a designated address (and the practice's EMR export in place); runs the data load after the
+    submission, and ends signed out, having asked for a password reset.
     """
     page.goto("/accounts/signup/")
     press(page, "Create Account")
@@ -293,7 +309,11 @@ def walk_every_page(page: Page, visit) -> None:
     visit(page, "confirmation")
     page.get_by_role("link", name="Go to the dashboard").click()
     expect(page.get_by_text("Set-up submitted on")).to_be_visible()
-    visit(page, "dashboard-submitted")
+    visit(page, "dashboard-load-queued")
+    run_the_worker()
+    page.reload()
+    expect_data_loaded(page)
+    visit(page, "dashboard-data-loaded")
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     visit(page, "login")

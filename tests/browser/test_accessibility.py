@@ -9,7 +9,7 @@ from tests.browser.looks import axe_rules_run, axe_violations
 pytestmark = pytest.mark.browser
 
 
-def test_axe_finds_no_wcag_21_aa_violations_on_any_page_or_error_state(page, practice):
+def test_axe_finds_no_wcag_21_aa_violations_on_any_page_or_error_state(page, practice, emr_export, qpp_2021):
     designation_set(practice=practice, email=portal.EMAIL)
     violations, scanned = {}, []
 
