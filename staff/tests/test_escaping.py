@@ -58,3 +58,14 @@ def test_reveal_and_signature_pages_escape_names(roles, hostile):
     client = staff_client(staff_user("tin@webpt.example", groups=["reviewer"], permissions=["staff.view_full_tin"]))
     assert_escaped(client.post(reverse("admin:practices_enrollment_reveal_tin", args=[hostile.pk])).content.decode())
     assert_escaped(client.get(reverse("admin:onboarding_signature_changelist")).content.decode())
+
+
+def test_staff_code_never_marks_text_safe():
+    """The static rule of I4 for this app: no mark_safe/format_html/SafeString in code, no |safe or autoescape off."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = "\n".join(p.read_text() for p in root.rglob("*.py") if "tests" not in p.parts)
+    templates = "\n".join(p.read_text() for p in root.rglob("*.html"))
+    assert not any(word in code for word in ("mark_safe", "format_html", "SafeString", "SafeText"))
+    assert "|safe" not in templates and "autoescape off" not in templates

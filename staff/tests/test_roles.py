@@ -124,3 +124,9 @@ def test_a_superuser_may_reveal(superuser_client, submitted):
 def test_view_full_tin_permission_alone_is_not_enough_without_view_access(roles, submitted):
     client = staff_client(staff_user("tin-only@webpt.example", permissions=["staff.view_full_tin"]))
     assert client.post(reveal_url(submitted)).status_code == 403
+
+
+def test_migrate_sets_up_the_roles_without_the_command(db):
+    """post_migrate (sent when the test database was migrated, and after every flush) applied the roles."""
+    assert set(Group.objects.filter(name__in=["reviewer", "support"]).values_list("name", flat=True)) == {"reviewer", "support"}
+    assert Group.objects.get(name="support").permissions.filter(codename="reopen_setup").exists()
