@@ -34,7 +34,7 @@ def _answers(port: int) -> bool:
 
 @contextmanager
 def gunicorn(workers: int = 2):
-    """Serve the product (bench.settings, production settings otherwise) on 127.0.0.1; yield the port."""
+    """Serve the product (bench.settings, production settings otherwise) on 127.0.0.1; yield (port, master pid)."""
     port = free_port()
     VAR.mkdir(parents=True, exist_ok=True)
     with (VAR / "gunicorn.log").open("ab") as log:
@@ -49,9 +49,34 @@ def gunicorn(workers: int = 2):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start; see {VAR / 'gunicorn.log'}")
                 time.sleep(0.2)
-            yield port
+            yield port, server.pid
         finally:
             stop(server)
+
+
+def cpu_seconds(pids) -> float:
+    """Return the CPU time (user + system) the processes have used so far; processes gone or unreadable count 0."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of proc(5))
+    return total / ticks
+
+
+def children(pid: int) -> list[int]:
+    """Return the ids of a process's children (gunicorn's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:

@@ -18,7 +18,9 @@ TARGET = 8
 
 
 def is_transaction_control(sql: str) -> bool:
-    """Return whether a logged statement only begins, ends or marks a transaction."""
+    """Return whether a logged statement only begins, ends or marks a transaction (after pghistory's prefix)."""
+    if sql.startswith("SELECT set_config('pghistory.") and "; " in sql:
+        sql = sql.split("; ", 1)[1]  # pghistory sends its context in front of the statement it tracks
     return sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT"))
 
 

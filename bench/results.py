@@ -57,6 +57,7 @@ class Results:
         self.figures[name] = {"value": value, "target": target, "ok": ok}
         verdict = "info" if ok is None else ("ok" if ok else "SHORT")
         print(f"{name}: {value} (target: {target or 'none'}) {verdict}", flush=True)
+        self.write()  # after every figure, so a run stopped half-way keeps what it measured
 
     def write(self) -> None:
         """Write every figure to bench/results.json."""

@@ -2,7 +2,8 @@
 # `make bench`: set everything up, then run the benchmarks (bench/runner.py) with production settings against a
 # database of their own, dropped and created again each run. Arguments choose benchmarks: wizard queries admin data_load queue.
 source "$(dirname "$0")/../scripts/setup.sh" requirements-test.txt
-mkdir -p var/bench
+rm -rf var/bench/mail var/bench/*.log  # this run's emails and logs only (the generated exports are kept)
+mkdir -p var/bench/mail
 PY=.venv/bin/python
 # Production settings as `make run` sets them for plain HTTP on 127.0.0.1, with throwaway keys.
 export DJANGO_SETTINGS_MODULE=bench.settings DEBUG=False SECURE_SSL_REDIRECT=False SECURE_COOKIES=False SECURE_HSTS_SECONDS=0

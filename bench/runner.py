@@ -9,6 +9,7 @@ and then, like the queries, at 100,000 practices.
 import os
 import sys
 import time
+import traceback
 
 import environ
 import psycopg2
@@ -45,30 +46,40 @@ def run(selected: tuple[str, ...]) -> int:
     from bench.results import Results
 
     results = Results()
+    results.write()  # no figures from an earlier run are left behind
     template = fixtures.subject_create("template")
     fixtures.setup_prefill(template.enrollment, template.user)
+    small = {}
     if "queries" in selected:
         fixtures.practices_create(names=[f"Neighbour {i}" for i in range(10 - fixtures.practice_count() - 1)])
-        queries.measure(results, label="10")
+        attempt(results, "queries", lambda: queries.measure(results, label="10"))
     if "wizard" in selected:
-        wizard_load.measure(results)
+        attempt(results, "wizard", lambda: wizard_load.measure(results))
     if "admin" in selected:
         fixtures.scale_to(1_000, template=template.enrollment)
-        client = admin_scale.staff_client()
-        small = admin_scale.measure(client, results, label="1000")
+        attempt(results, "admin", lambda: small.update(admin_scale.measure(admin_scale.staff_client(), results, label="1000")))
     if {"queries", "admin"} & set(selected):
         fixtures.scale_to(100_000 - 1, template=template.enrollment)  # the queries' own practice is the 100,000th
     if "queries" in selected:
-        queries.measure(results, label="100000")
-    if "admin" in selected:
-        admin_scale.compare(results, small, admin_scale.measure(client, results, label="100000"))
+        attempt(results, "queries", lambda: queries.measure(results, label="100000"))
+    if "admin" in selected and small:
+        attempt(results, "admin", lambda: admin_scale.compare(
+            results, small, admin_scale.measure(admin_scale.staff_client(), results, label="100000")))
     if "data_load" in selected:
-        data_load.measure(results)
+        attempt(results, "data_load", lambda: data_load.measure(results))
     if "queue" in selected:
-        queue_latency.measure(results)
-    results.write()
+        attempt(results, "queue", lambda: queue_latency.measure(results))
     print(f"Wrote {len(results.figures)} figures to bench/results.json.", flush=True)
     return 1 if results.failures else 0
+
+
+def attempt(results, name: str, benchmark) -> None:
+    """Run one benchmark; if it breaks, say so (traceback on stderr) and go on with the next."""
+    try:
+        benchmark()
+    except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
+        traceback.print_exc()
+        results.fail(f"{name} benchmark stopped: {error.__class__.__name__}: {error}")
 
 
 def main() -> int:
