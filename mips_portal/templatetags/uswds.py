@@ -40,5 +40,12 @@ def error_summary(*forms_):
                 continue
             bound = form[name]
             for error in errors:
-                items.append({"anchor": bound.auto_id, "label": bound.label, "message": error})
+                items.append({"anchor": _anchor(bound), "label": bound.label, "message": error})
     return {"items": items}
+
+
+def _anchor(bound) -> str:
+    """Return the id the summary links to: a radio or checkbox group's first option, so the link focuses a control."""
+    if isinstance(bound.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)) and bound.subwidgets:
+        return bound.subwidgets[0].id_for_label
+    return bound.auto_id

@@ -56,3 +56,18 @@ def test_waiver_initials_that_do_not_match_are_shown_at_that_clause_and_announce
     expect(portal.field(page, "First name")).to_have_value("Ada")
     expect(portal.field(page, "Initials for clause 4")).to_have_value("AL")
     expect(portal.checkbox(page, "I agree that my typed name")).to_be_checked()
+
+
+def test_an_unanswered_yes_no_question_is_shown_in_its_group_and_the_summary_link_focuses_its_first_answer(
+        signed_in, practice, administrator):
+    page = signed_in
+    page.goto(portal.dashboard_url(practice))
+    page.get_by_role("link", name="Complete Profile").click()
+    portal.press(page, "Save and Continue")
+    question = portal.group(page, "Does your group use an EHR/EMR system")
+    expect(question).to_contain_text("Answer Yes or No.")
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Does your group use an EHR/EMR system").click()
+    expect(question.get_by_label("Yes", exact=True)).to_be_focused()
+    expect(question.get_by_label("Yes", exact=True)).to_have_accessible_description(re.compile("Answer Yes or No."))
