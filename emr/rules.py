@@ -1,6 +1,8 @@
-"""The rules of WebPT's quality-data export (../shared/spec/emr-load.md): columns, measures, outcomes, NPI check digit."""
+"""The rules of WebPT's quality-data export (../shared/spec/emr-load.md): columns, measures, outcomes, dates."""
 
 import datetime
+
+from onboarding.identifiers import npi_check_digit, npi_is_valid  # noqa: F401  (the export uses the same NPI rule)
 
 # The export's columns, in the order WebPT writes them (the loader accepts any order, by header name).
 COLUMNS = ("encounter_id", "date_of_service", "patient_id", "clinician_npi", "measure_id", "outcome")
@@ -20,22 +22,6 @@ OUTCOME_NOT_REPORTED = "not_reported"
 OUTCOMES = frozenset({OUTCOME_MET, OUTCOME_NOT_MET, OUTCOME_EXCLUSION, OUTCOME_EXCEPTION, OUTCOME_NOT_REPORTED})
 
 MAX_ID_LENGTH = 64
-
-
-def npi_check_digit(base9: str) -> int:
-    """Return the check digit of a 9-digit NPI base (Luhn with the implied prefix 80840, domain.md §5)."""
-    total = 24
-    for position, char in enumerate(reversed(base9)):
-        digit = int(char)
-        if position % 2 == 0:  # the rightmost base digit and every second one to its left are doubled
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return (10 - total % 10) % 10
-
-
-def npi_is_valid(npi: str) -> bool:
-    """Return whether the text is a 10-digit NPI with a correct check digit."""
-    return len(npi) == 10 and npi.isascii() and npi.isdigit() and npi_check_digit(npi[:9]) == int(npi[9])
 
 
 def year_dates(year: int) -> frozenset[str]:

@@ -46,17 +46,20 @@ def tin_format(tin: str, tin_type: str) -> str:
     return f"{tin[:2]}-{tin[2:]}" if tin_type == "ein" else f"{tin[:3]}-{tin[3:5]}-{tin[5:]}"
 
 
-def npi_is_valid(npi: str) -> bool:
-    """Return whether 10 digits starting with 1 or 2 pass the Luhn check over the prefix 80840."""
-    if not re.fullmatch(r"[12][0-9]{9}", npi or ""):
-        return False
-    total = 0
-    for position, char in enumerate(reversed("80840" + npi)):
+def npi_check_digit(base9: str) -> int:
+    """Return the check digit of a 9-digit NPI base: Luhn over the implied prefix 80840 (which adds 24)."""
+    total = 24
+    for position, char in enumerate(reversed(base9)):
         digit = int(char)
-        if position % 2 == 1:
+        if position % 2 == 0:  # the rightmost base digit and every second one to its left are doubled
             digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
-    return total % 10 == 0
+    return (10 - total % 10) % 10
+
+
+def npi_is_valid(npi: str) -> bool:
+    """Return whether the text is 10 digits starting with 1 or 2 with a correct NPI check digit."""
+    return bool(re.fullmatch(r"[12][0-9]{9}", npi or "")) and npi_check_digit(npi[:9]) == int(npi[9])
 
 
 def phone_normalize(value: str) -> str | None:
