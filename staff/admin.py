@@ -78,7 +78,7 @@ class SetUpChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         page = self.result_list
-        # The ids as a literal list: as a subquery, the planner would join first and filter by it last.
+        # A literal list of ids, so PostgreSQL computes the columns for exactly these rows whatever plan it picks.
         ids = list(page.values_list("pk", flat=True))
         self.result_list = self.root_queryset.filter(pk__in=ids).order_by(*page.query.order_by)
 

@@ -1,4 +1,4 @@
-"""Reads of the staff review: the set-up list (one query for any page), one set-up whole, and its history.
+"""Reads of the staff review: the set-up list (the same queries for any page), one set-up whole, and its history.
 
 The list's status comes from annotations evaluated by PostgreSQL, and the status filter uses the very same
 conditions, so what a row says and what the filter finds cannot disagree.
