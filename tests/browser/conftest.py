@@ -27,6 +27,13 @@ PASSWORD = "tulips in the rain at noon"
 TIN = "46-1234567"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last: they empty the tables afterwards (live server), and they are the slowest."""
+    here = Path(__file__).parent
+    items.sort(key=lambda item: Path(str(item.path)).is_relative_to(here))
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
@@ -162,10 +169,20 @@ def steps_done(admin_client, practice):
 
 
 @pytest.fixture
-def signed_in(page, admin_client, live_server):
-    """The page, signed in as the administrator with the test client's session (skips the sign-in page)."""
+def sign_in(admin_client, live_server):
+    """Return a function that signs a browser context in as the administrator with the test client's session."""
     from django.conf import settings
 
-    cookie = admin_client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    def signed_in_context(context):
+        cookie = admin_client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context
+
+    return signed_in_context
+
+
+@pytest.fixture
+def signed_in(page, sign_in):
+    """The page, signed in as the administrator (skips the sign-in page, for tests about what comes after it)."""
+    sign_in(page.context)
     return page

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.services import designation_set
 from tests.browser import portal
-from tests.browser.looks import axe_rules_run, axe_violations
+from tests.browser.looks import Screenshots, axe_rules_run, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +12,10 @@ pytestmark = pytest.mark.browser
 def test_axe_finds_no_wcag_21_aa_violations_on_any_page_or_error_state(page, practice, emr_export, qpp_2021):
     designation_set(practice=practice, email=portal.EMAIL)
     violations, scanned = {}, []
+    screenshots = Screenshots("desktop")
 
     def visit(page, name):
+        screenshots(page, name)
         scanned.append(name)
         found = axe_violations(page)
         if found:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_invitee_signs_up_completes_setup_and_sees_the_data_load_finish(page, practice, emr_export, qpp_2021):
-    screenshots = Screenshots("desktop")
+    screenshots = Screenshots("journey")
     designation_set(practice=practice, email=portal.EMAIL)  # what staff's "designate" action does
     page.goto(portal.emailed_link(portal.EMAIL, "account has been created"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Create your account")
