@@ -24,6 +24,8 @@ from onboarding.steps import LAST_STEP, NOT_IN_DRAFTS, SIGNATURE_STEPS, STEP_NAM
 
 security_log = logging.getLogger("onboarding.security")
 ALREADY_SUBMITTED = "This set-up was already submitted; nothing was changed. Contact support if something needs correcting."
+VERSIONED_RELATIONS = {"profile": "profile", "small_practice": "small_practice", "pi_survey": "pi_survey",
+                       "exemptions": "exemptions", "tin": "tax_identifier"}
 MODEL_STEPS = {"profile": "profile", "small_practice": "small_practice", "exemptions": "exemptions"}
 
 
@@ -75,6 +77,10 @@ class SetupWizard(NamedUrlSessionWizardView):
         if not self.progress.reachable(step):
             return self.resume()
         self.storage.current_step = step
+        if request.POST.get("step_version", self.step_version(step)) != self.step_version(step) and request.POST.get("action") != "take":
+            # Another tab saved this step after this page was opened: show what was typed here, warn, and let
+            # the user save again on purpose rather than silently overwrite the other tab's answers.
+            return self.render(self.get_form(step=step, data=request.POST), stale=True, survey_mode=True)
         goto = request.POST.get("wizard_goto_step")
         if goto:
             return self.go_to(step, goto)
@@ -84,6 +90,14 @@ class SetupWizard(NamedUrlSessionWizardView):
         if not form.is_valid():
             return self.render(form)
         return self.save_and_continue(step, form)
+
+    def step_version(self, step) -> str:
+        """Return a token of the step's saved state: a page posts it back, so a save made meanwhile in another tab shows."""
+        if step in SIGNATURE_STEPS:
+            signature = self.enrollment.active_signatures.get(step)
+            return str(signature.pk) if signature else ""
+        row = selectors.step_record(self.enrollment, VERSIONED_RELATIONS[step])
+        return row.saved_at.isoformat() if row is not None and row.pk else ""
 
     def go_to(self, step, goto):
         """Previous (or a progress-indicator link): keep what was typed, then move — never past the first incomplete step."""
@@ -170,7 +184,8 @@ class SetupWizard(NamedUrlSessionWizardView):
         if relation is None:
             return None
         model = self.form_list[step]._meta.model
-        return selectors.step_record(self.enrollment, relation) or model(enrollment=self.enrollment)
+        # enrollment_id, not enrollment=: assigning the relation would cache this unsaved row on the enrollment.
+        return selectors.step_record(self.enrollment, relation) or model(enrollment_id=self.enrollment.pk)
 
     def get_form_initial(self, step):
         initial = self.saved_initial(step)
@@ -219,6 +234,8 @@ class SetupWizard(NamedUrlSessionWizardView):
                 for i, s in enumerate(STEPS)
             ],
             "previous_step": STEP_NAMES[STEP_NAMES.index(step) - 1] if step != STEP_NAMES[0] else None,
+            "step_version": self.step_version(step),
+            "stale": kwargs.get("stale", False),
         }
         if step == "pi_survey":
             survey = selectors.step_record(self.enrollment, "pi_survey")

@@ -326,3 +326,16 @@ def test_confirmation_page_summarises_every_answer_with_both_signatures(admin_cl
     for text in ["What happens next", "Phoenix", "Physical Therapy", "**-***4567", "Business Associate Agreement",
                  "Data-release waiver", "SHA-256", "127.0.0.1", "Go to the dashboard"]:
         assert text in page, text
+
+
+def test_R2_a_stale_post_from_another_tab_is_detected_and_nothing_is_overwritten(admin_client, enrollment):
+    complete_steps(admin_client, enrollment, "small_practice")
+    tab1_version = admin_client.get(step_url(enrollment, "profile")).context["step_version"]
+    wizard_post(admin_client, enrollment, "profile", PROFILE | {"city": "Tempe"}, extra={"step_version": tab1_version})  # tab 2 saves
+    stale = wizard_post(admin_client, enrollment, "profile", PROFILE | {"city": "Mesa"}, extra={"step_version": tab1_version})
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert "changed in another tab" in page and 'value="Mesa"' in page
+    assert PracticeProfile.objects.get().city == "Tempe"
+    again = wizard_post(admin_client, enrollment, "profile", PROFILE | {"city": "Mesa"}, extra={"step_version": stale.context["step_version"]})
+    assert again.status_code == 302 and PracticeProfile.objects.get().city == "Mesa"
