@@ -244,14 +244,14 @@ def onboarding_submit(*, enrollment: Enrollment, user, data: dict, evidence: Evi
     from onboarding.tasks import setup_submitted_email_send
 
     with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        # Lock the enrollment and read every step again in one query: what the page saw may be stale.
+        locked = enrollment_with_steps(Enrollment.objects.select_for_update(of=("self",)), pk=enrollment.pk)
         if locked.submitted_at is not None:
             raise AlreadySubmitted
-        fresh = enrollment_with_steps(Enrollment.objects.all(), pk=enrollment.pk)
-        problems = onboarding_validate(fresh)
+        problems = onboarding_validate(locked)
         if problems:
             raise SetupIncomplete(problems)
-        _signature_create(fresh, Document.WAIVER, data, user, evidence)
+        _signature_create(locked, Document.WAIVER, data, user, evidence)
         locked.submitted_at, locked.submitted_by = timezone.now(), user
         locked.save(update_fields=["submitted_at", "submitted_by"])
         setup_completed.send(sender=Enrollment, enrollment=locked, user=user)
