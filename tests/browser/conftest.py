@@ -79,6 +79,7 @@ def new_user_context(new_context, live_server):
         watches.append(watch)
         context = new_context(**{"viewport": DESKTOP, **kwargs})
         context.set_default_timeout(5_000)  # pages answer in well under a second here: fail fast, not after 30 s
+        context.outside_requests = watch.blocked
         return watch.attach(context)
 
     yield open_context

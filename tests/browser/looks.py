@@ -81,8 +81,3 @@ def axe_violations(page: Page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {node['target']} — {' '.join(node['failureSummary'].split())}"
             for v in response["violations"] for node in v["nodes"]]
 
-
-def axe_rules_run(page: Page) -> int:
-    """Return how many axe rules ran on the page (to show the scan did run)."""
-    response = AXE.run(page, options={**AXE_OPTIONS, "resultTypes": ["passes"]}).response
-    return len(response["passes"]) + len(response["violations"]) + len(response["incomplete"]) + len(response["inapplicable"])
