@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import Designation, User
 from practices.models import PerformanceYear, Practice
@@ -25,6 +26,9 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots" / "browser"
 PASSWORD = "tulips in the rain at noon"
 TIN = "46-1234567"
+# Pages answer in well under a second, even on a busy 2-core machine: fail in seconds, not after Playwright's 30.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.hookimpl(trylast=True)
@@ -78,8 +82,8 @@ def new_user_context(new_context, live_server):
         watch = Watch(live_server.url)
         watches.append(watch)
         context = new_context(**{"viewport": DESKTOP, **kwargs})
-        context.set_default_timeout(5_000)  # pages answer in well under a second here: fail fast, not after 30 s
-        context.outside_requests = watch.blocked
+        context.set_default_timeout(TIMEOUT_MS)
+        context.outside_requests, context.page_problems = watch.blocked, watch.problems
         return watch.attach(context)
 
     yield open_context
