@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import mfa
 from accounts.managers import normalize_email
 from accounts.models import User
 from mips_portal.forms import UswdsFormMixin
@@ -80,3 +81,43 @@ class StyledSetPasswordForm(UswdsFormMixin, SetPasswordForm):
 
 class StyledPasswordChangeForm(UswdsFormMixin, PasswordChangeForm):
     """Django's password-change form, styled."""
+
+
+class SecondFactorForm(UswdsFormMixin, forms.Form):
+    """One box for the authenticator app's 6-digit code or a recovery code; checking it is django-otp's (throttled)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=40, strip=True,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    error_messages = {
+        "invalid": _("That code is not right. Check it and try again, or use one of your recovery codes."),
+        "throttled": _("Too many wrong codes. Wait %(seconds)s seconds, then try again."),
+    }
+
+    def __init__(self, *args, user, check=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.check = check or (lambda code: mfa.second_factor_check(user=user, code=code))
+        self.device = None
+
+    def clean_code(self):
+        outcome = self.check(self.cleaned_data["code"])
+        if outcome.retry_after:
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled", params={"seconds": outcome.retry_after})
+        if outcome.device is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        self.device = outcome.device
+        return self.cleaned_data["code"]
+
+
+class TotpConfirmForm(SecondFactorForm):
+    """The first code from a newly added authenticator app, which proves it was set up right."""
+
+    def __init__(self, *args, user, device, **kwargs):
+        super().__init__(*args, user=user, check=lambda code: mfa.totp_confirm(user=user, device=device, code=code), **kwargs)
+        self.fields["code"].label = _("Code from your authenticator app")
+        self.fields["code"].help_text = _("After adding the account, type the 6-digit code the app shows.")
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+        self.error_messages = {**self.error_messages, "invalid": _("That code is not right. Check the app shows MIPS Portal and type its current code.")}

@@ -16,4 +16,7 @@ urlpatterns = [
     path("password-reset/sent/", TemplateView.as_view(template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("password-reset/complete/", TemplateView.as_view(template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("two-step/", views.SecondFactorView.as_view(), name="mfa"),
+    path("two-step/verify/", views.SecondFactorVerifyView.as_view(), name="mfa_verify"),
+    path("two-step/set-up/", views.SecondFactorSetupView.as_view(), name="mfa_setup"),
 ]

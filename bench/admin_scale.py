@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.mfa import verified_staff_client
 from bench.database import maintenance_sql
 from bench.results import Results, median
 
@@ -32,12 +33,11 @@ COPY_ATTEMPTS = 10
 
 
 def staff_client() -> Client:
-    """Return a test client signed in as a superuser (its session row is copied with the database)."""
+    """Return a test client signed in as a superuser past its second factor (session and device rows are copied with the database)."""
     user = User.objects.filter(email="staff@bench.example").first() or User.objects.create_superuser(
         "staff@bench.example", "bench staff passphrase 2021", first_name="Sam", last_name="Staff")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    return client
+    # Staff pages need a second factor: the session is marked as having passed it (device row copied too).
+    return verified_staff_client(user, Client(HTTP_HOST="127.0.0.1"))
 
 
 def small_copy_make() -> str:

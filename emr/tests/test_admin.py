@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
+from accounts.tests.mfa import verified_staff_client
 from emr.models import DataLoad, RejectedRow
 from emr.tests.helpers import RUN_TASK
 
@@ -13,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(User.objects.create_superuser("staff@webpt.example", "a long staff pass phrase"))
-    return client
+    return verified_staff_client(User.objects.create_superuser("staff@webpt.example", "a long staff pass phrase"), client)
 
 
 def failed_load(enrollment) -> DataLoad:

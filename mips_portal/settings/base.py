@@ -44,6 +44,9 @@ THIRD_PARTY_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "pgtrigger",
     "pghistory",
@@ -67,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "staff.middleware.RequestHistoryMiddleware",  # who, which request and URL for pghistory events
     "django.contrib.messages.middleware.MessageMiddleware",
     "mips_portal.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # staff need a second factor for the admin (accounts/mfa.py)
     "mips_portal.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -129,6 +134,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+
+# Two-step verification (django-otp): the app shows this name; the admin never shows secrets or recovery codes.
+OTP_TOTP_ISSUER = "MIPS Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # SESSIONS AND COOKIES --------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 15 * 60  # idle timeout; sliding because every request saves the session

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.mfa import verified_staff_client
 from scores.tests.factories import measure
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client, rules):
-    client.force_login(User.objects.create_superuser("staff@mips-portal.example", "demo staff passphrase 2021"))
-    return client
+    return verified_staff_client(User.objects.create_superuser("staff@mips-portal.example", "demo staff passphrase 2021"), client)
 
 
 @pytest.mark.parametrize("model", ["qualitymeasure", "improvementactivity", "scoringyear", "measureselection",

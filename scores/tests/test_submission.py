@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.mfa import verified_staff_client
 from scores import services
 from scores.models import ImprovementActivity
 from scores.tests.factories import aggregate_create, enrollment_create, user_create
@@ -85,7 +86,7 @@ def test_download_without_a_tin_explains_instead(client, administrator, rules):
 
 def test_staff_download_the_file_from_admin(client, enrollment):
     staff = User.objects.create_superuser("staff@mips-portal.example", "demo staff passphrase 2021")
-    client.force_login(staff)
+    verified_staff_client(staff, client)
     changelist = client.get(reverse("admin:scores_submissionfile_changelist")).content.decode()
     download = reverse("admin:scores_submissionfile_download", args=[enrollment.pk])
     assert download in changelist

@@ -4,6 +4,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Designation, User
+from accounts.tests.mfa import verified_staff_client
 from emr.models import DataLoad
 from onboarding.tests.helpers import EXEMPTIONS, PASSWORD, PROFILE, SMALL, SURVEY, baa_data, waiver_data, wizard_post
 from practices.models import Enrollment, PerformanceYear, Practice
@@ -12,7 +13,9 @@ STEP_ORDER = ("profile", "small_practice", "pi_survey", "exemptions", "tin", "ba
 
 
 def staff_client(user) -> Client:
-    """Return a test client signed in as `user` (a staff account)."""
+    """Return a test client signed in as `user`; a staff account's session has also passed its second factor."""
+    if user.is_staff:
+        return verified_staff_client(user)
     client = Client()
     client.force_login(user)
     return client

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Designation
+from accounts.tests.mfa import verified_staff_client
 from onboarding.models import Signature
 from staff.models import StaffAccess
 from staff.tests.conftest import staff_user
@@ -111,8 +112,7 @@ def test_reveal_shows_the_full_tin_and_records_who_when_and_which_set_up(tin_vie
 def test_reveal_needs_the_csrf_token(tin_viewer, submitted):
     from django.test import Client
 
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(tin_viewer)
+    client = verified_staff_client(tin_viewer, Client(enforce_csrf_checks=True))
     assert client.post(reveal_url(submitted)).status_code == 403
     assert not StaffAccess.objects.filter(action=StaffAccess.Action.TIN_REVEALED).exists()
 
