@@ -24,6 +24,8 @@ cat <<TXT
 
   MIPS Portal is running at  http://127.0.0.1:$PORT/
   Staff (Django admin):      http://127.0.0.1:$PORT/admin/   staff@mips-portal.example / demo staff passphrase 2021
+                             then one of the recovery codes printed above by seed_demo (each works once);
+                             set up an authenticator app at /accounts/two-step/ to sign in with it next time
   Demo practice administrator: sign up at http://127.0.0.1:$PORT/accounts/signup/ with  admin@sunrise-pt.example
   Emails (sign-up links):    written as files to  $ROOT/var/mail/
   Worker log:                $ROOT/var/worker.log          Stop with Ctrl-C.

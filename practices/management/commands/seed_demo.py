@@ -1,11 +1,13 @@
-"""`manage.py seed_demo`: the demo practice, its designated administrator address and a staff login (idempotent)."""
+"""`manage.py seed_demo`: the demo practice, its designated administrator address and a staff login with recovery codes (idempotent)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_otp.plugins.otp_static.models import StaticToken
 
+from accounts import mfa
 from accounts.models import Designation, User
 from accounts.services import designation_set
 from practices.models import PerformanceYear, Practice
@@ -28,9 +30,13 @@ class Command(BaseCommand):
         )
         if not Designation.objects.filter(practice=practice).exists():
             designation_set(practice=practice, email=DEMO_ADMIN_EMAIL, year=year)
-        if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
-            User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Demo", last_name="Staff")
+        staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first() or User.objects.create_superuser(
+            DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, first_name="Demo", last_name="Staff")
         self.stdout.write(f"Demo practice {DEMO_PRACTICE!r}: administrator {DEMO_ADMIN_EMAIL}; staff {DEMO_STAFF_EMAIL}.")
+        # Staff pages need a second factor: the demo staff account gets recovery codes (kept until used up).
+        codes = list(StaticToken.objects.filter(device__user=staff, device__confirmed=True).values_list("token", flat=True))
+        codes = codes or mfa.recovery_codes_create(user=staff)
+        self.stdout.write(f"Demo staff recovery codes (each works once, {len(codes)} left): {' '.join(sorted(codes))}")
         if not any((Path(settings.EMR_EXPORT_DIR) / DEMO_TIN.replace("-", "") / str(year.year)).glob("*.csv")):
             call_command("generate_emr_export", tin=DEMO_TIN, year=year.year, rows=20_000, seed=2021, bad_rows=12,
                          stdout=self.stdout)
