@@ -1,4 +1,6 @@
-"""Sign-up and sign-in forms."""
+"""Sign-up, sign-in and two-step verification forms."""
+
+import unicodedata
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -11,6 +13,13 @@ from accounts.models import User
 from mips_portal.forms import UswdsFormMixin
 
 NAME_MAX = 100
+
+
+def visible_text(value: str) -> str:
+    """Refuse control, zero-width and bidi-override characters (Unicode Cc/Cf), which make a name display as another."""
+    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in value):
+        raise forms.ValidationError(_("Remove the invisible or control characters from this field."), code="control_characters")
+    return value
 
 
 class SignupForm(UswdsFormMixin, forms.Form):
@@ -36,6 +45,12 @@ class SignupForm(UswdsFormMixin, forms.Form):
 
     def clean_email(self):
         return normalize_email(self.cleaned_data["email"])
+
+    def clean_first_name(self):
+        return visible_text(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return visible_text(self.cleaned_data["last_name"])
 
     def clean(self):
         cleaned = super().clean()
