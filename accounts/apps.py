@@ -16,3 +16,6 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(second_factor_due_on_login, dispatch_uid="accounts.second_factor_due_on_login")
         # Every admin page needs a verified second factor (django-otp's documented way to swap in its admin site rule).
         admin.site.__class__ = SecondFactorAdminSite
+        from accounts.forms import AdminLoginForm
+
+        admin.site.login_form = AdminLoginForm

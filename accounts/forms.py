@@ -3,8 +3,10 @@
 import unicodedata
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import mfa
@@ -71,7 +73,21 @@ class SignupForm(UswdsFormMixin, forms.Form):
         return password_validation.password_validators_help_texts()
 
 
-class LoginForm(UswdsFormMixin, AuthenticationForm):
+class UsernameLengthMixin:
+    """Enforce the username's length: Django's AuthenticationForm sets max_length after the field is built, so no
+    validator checks it, and a 10 KB "username" reached django-axes, whose 255-character column made it a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin's sign-in form with the username length enforced."""
+
+
+class LoginForm(UsernameLengthMixin, UswdsFormMixin, AuthenticationForm):
     """Django's sign-in form, labelled for an email login."""
 
     error_messages = {
