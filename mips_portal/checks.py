@@ -56,3 +56,20 @@ def database_tls(app_configs, **kwargs):
     if not local and db.get("OPTIONS", {}).get("sslmode") != "verify-full":
         return [Warning("The database is remote but DATABASE_URL does not set sslmode=verify-full.", id="mips.W001")]
     return []
+
+
+@register(Tags.security, deploy=True)
+def second_factor_for_staff(app_configs, **kwargs):
+    """Staff reach the admin only after a second factor (django-otp; accounts/mfa.py)."""
+    from django.contrib import admin
+
+    from accounts.mfa import SecondFactorAdminSite
+
+    middleware = settings.MIDDLEWARE
+    needed = ["django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware",
+              "accounts.middleware.SecondFactorMiddleware"]
+    in_order = all(m in middleware for m in needed) and [middleware.index(m) for m in needed] == sorted(middleware.index(m) for m in needed)
+    if not in_order or not isinstance(admin.site, SecondFactorAdminSite):
+        return [Error("Staff MFA is off: OTPMiddleware and SecondFactorMiddleware must follow AuthenticationMiddleware, "
+                      "and admin.site must be a SecondFactorAdminSite.", id="mips.E007")]
+    return []

@@ -44,3 +44,9 @@ def test_D9_remote_database_without_verified_tls_is_a_warning():
         assert ids(checks.database_tls(None)) == ["mips.W001"]
     with mock.patch.dict(settings.DATABASES["default"], {"HOST": "db.internal", "OPTIONS": {"sslmode": "verify-full"}}):
         assert checks.database_tls(None) == []
+
+
+def test_D8_staff_mfa_must_be_installed(settings):
+    assert checks.second_factor_for_staff(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "accounts.middleware.SecondFactorMiddleware"]
+    assert ids(checks.second_factor_for_staff(None)) == ["mips.E007"]
