@@ -22,7 +22,7 @@ def verify_link(message) -> str:
     return re.search(r"http://\S+/accounts/verify/\S+/", message.body).group(0).replace("http://127.0.0.1:8000", "")
 
 
-def test_designated_and_undesignated_signups_get_the_same_response(client, practice):
+def test_A1_designated_and_undesignated_signups_get_the_same_response(client, practice):
     designated = signup(client, "ada@sunrise-pt.example")
     undesignated = signup(client, "eve@elsewhere.example")
     assert designated.status_code == undesignated.status_code == 302
@@ -30,7 +30,7 @@ def test_designated_and_undesignated_signups_get_the_same_response(client, pract
     assert set(designated.headers) == set(undesignated.headers)
 
 
-def test_undesignated_address_gets_no_account_and_an_explanation_by_email(client, practice):
+def test_A1_undesignated_address_gets_no_account_and_an_explanation_by_email(client, practice):
     signup(client, "eve@elsewhere.example")
     assert not User.objects.filter(email="eve@elsewhere.example").exists()
     (message,) = mail.outbox
@@ -39,7 +39,7 @@ def test_undesignated_address_gets_no_account_and_an_explanation_by_email(client
     assert "/accounts/verify/" not in message.body
 
 
-def test_designated_address_gets_an_inactive_account_and_a_verification_link(client, practice):
+def test_A2_designated_address_gets_an_inactive_account_and_a_verification_link(client, practice):
     signup(client, "ada@sunrise-pt.example")
     user = User.objects.get(email="ada@sunrise-pt.example")
     assert not user.is_active
@@ -50,13 +50,13 @@ def test_designated_address_gets_an_inactive_account_and_a_verification_link(cli
 
 
 @pytest.mark.parametrize("typed", ["ADA@Sunrise-PT.example", "  ada@sunrise-pt.example  "])
-def test_case_and_surrounding_spaces_are_ignored(client, practice, typed):
+def test_A3_case_and_surrounding_spaces_are_ignored(client, practice, typed):
     signup(client, typed)
     assert User.objects.filter(email="ada@sunrise-pt.example", is_active=False).exists()
 
 
 @pytest.mark.parametrize("typed", ["ada+mips@sunrise-pt.example", "аda@sunrise-pt.example", "ada@sunrise-pt.example.com"])
-def test_look_alike_addresses_never_match(client, practice, typed):
+def test_A3_look_alike_addresses_never_match(client, practice, typed):
     signup(client, typed)
     assert not User.objects.exists()
 
@@ -73,7 +73,7 @@ def test_following_the_link_activates_signs_in_and_lands_on_portal_home(client, 
     assert "Practice Admin" in home.content.decode() and "2021" in home.content.decode()
 
 
-def test_verification_link_works_only_once(client, practice):
+def test_A2_verification_link_works_only_once(client, practice):
     signup(client, "ada@sunrise-pt.example")
     link = verify_link(mail.outbox[0])
     client.post(link)
@@ -83,7 +83,7 @@ def test_verification_link_works_only_once(client, practice):
     assert "already been used" in second.content.decode()
 
 
-def test_verification_link_expires_after_72_hours(client, practice, time_machine):
+def test_A2_verification_link_expires_after_72_hours(client, practice, time_machine):
     time_machine.move_to("2026-12-01 09:00Z")
     signup(client, "ada@sunrise-pt.example")
     link = verify_link(mail.outbox[0])
@@ -94,7 +94,7 @@ def test_verification_link_expires_after_72_hours(client, practice, time_machine
     assert not User.objects.get(email="ada@sunrise-pt.example").is_active
 
 
-def test_tampered_verification_link_fails_with_a_clear_page(client, practice):
+def test_A2_tampered_verification_link_fails_with_a_clear_page(client, practice):
     signup(client, "ada@sunrise-pt.example")
     link = verify_link(mail.outbox[0])
     tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
@@ -103,7 +103,7 @@ def test_tampered_verification_link_fails_with_a_clear_page(client, practice):
     assert "This link is not valid" in response.content.decode()
 
 
-def test_link_is_bound_to_the_address_it_was_sent_to(client, practice):
+def test_A2_link_is_bound_to_the_address_it_was_sent_to(client, practice):
     signup(client, "ada@sunrise-pt.example")
     link = verify_link(mail.outbox[0])
     User.objects.filter(email="ada@sunrise-pt.example").update(email="mallory@elsewhere.example")
@@ -147,7 +147,7 @@ def test_mismatched_passwords_are_reported_next_to_the_second_box(client, practi
     assert not User.objects.exists()
 
 
-def test_mail_server_down_shows_a_friendly_message_and_keeps_the_form(client, practice, settings):
+def test_R12_mail_server_down_shows_a_friendly_message_and_keeps_the_form(client, practice, settings):
     settings.EMAIL_BACKEND = "mips_portal.tests.failing_email.Backend"
     response = signup(client, "ada@sunrise-pt.example")
     assert response.status_code == 200

@@ -27,7 +27,7 @@ ADA = User(email="ada.lovelace@sunrise-pt.example", first_name="Ada", last_name=
     ("best mips reporting year ever", False),             # the portal's own words
 ])
 @pytest.mark.django_db
-def test_password_policy(password, accepted):
+def test_A6_password_policy(password, accepted):
     try:
         validate_password(password, ADA)
     except ValidationError:
@@ -37,7 +37,7 @@ def test_password_policy(password, accepted):
 
 
 @pytest.mark.django_db
-def test_password_containing_a_designated_practice_name_is_rejected():
+def test_A6_password_containing_a_designated_practice_name_is_rejected():
     practice = Practice.objects.create(name="Blue Heron Rehab", top_level_admin_email="a@webpt.example")
     Designation.objects.create(practice=practice, email=ADA.email)
     with pytest.raises(ValidationError, match="practice's name"):
@@ -45,5 +45,5 @@ def test_password_containing_a_designated_practice_name_is_rejected():
 
 
 @pytest.mark.django_db
-def test_no_character_class_rules_are_imposed():
+def test_A6_no_character_class_rules_are_imposed():
     validate_password("aaaa bbbb cccc dddd", User(email="x@y.example"))

@@ -33,7 +33,7 @@ def test_the_change_page_shows_the_load_and_its_rejected_rows_read_only(staff_cl
     assert 'name="_save"' not in html
 
 
-def test_requeue_queues_the_load_again_from_attempt_one(staff_client, enrollment):
+def test_R7_requeue_queues_the_load_again_from_attempt_one(staff_client, enrollment):
     load = failed_load(enrollment)
     response = staff_client.post("/admin/emr/dataload/", {"action": "requeue", "_selected_action": [load.pk]},
                                  follow=True)

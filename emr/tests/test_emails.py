@@ -74,7 +74,7 @@ def test_a_load_emails_once_when_it_ends_without_the_tin(enrollment, export_dir)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_mail_server_failure_does_not_fail_the_load(enrollment, export_dir):
+def test_R12_a_mail_server_failure_does_not_fail_the_load(enrollment, export_dir):
     write_export(export_dir, "a.csv", [good_row("E1")])
     load = queue(enrollment)
     with mock.patch("mips_portal.mail.send_mail", side_effect=smtplib.SMTPServerDisconnected("down")):

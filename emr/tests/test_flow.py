@@ -15,7 +15,7 @@ from practices.models import Enrollment, PerformanceYear, Practice
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submitting_the_set_up_queues_runs_and_shows_the_load(client, export_dir):
+def test_R6_submitting_the_set_up_queues_runs_and_shows_the_load(client, export_dir):
     year, _ = PerformanceYear.objects.get_or_create(year=2021)
     practice = Practice.objects.create(name="Sunrise Physical Therapy", top_level_admin_email="mips-admin@webpt.example")
     enrollment = Enrollment.objects.create(practice=practice, year=year)

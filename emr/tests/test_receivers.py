@@ -14,7 +14,7 @@ def submit(enrollment):
     setup_completed.send(sender=Enrollment, enrollment=enrollment, user=enrollment.submitted_by)
 
 
-def test_submission_queues_one_load_and_one_task_with_ids_only(enrollment):
+def test_R6_submission_queues_one_load_and_one_task_with_ids_only(enrollment):
     with transaction.atomic():
         submit(enrollment)
     load = DataLoad.objects.get(enrollment=enrollment)

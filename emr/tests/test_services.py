@@ -96,7 +96,7 @@ def test_a_row_exported_twice_is_rejected_once(enrollment, export_dir):
     assert events(enrollment) == [("E1", "130", "performance_met"), ("E1", "182", "performance_met")]
 
 
-def test_a_rerun_replaces_the_data_without_duplicates(enrollment, export_dir):
+def test_R7_a_rerun_replaces_the_data_without_duplicates(enrollment, export_dir):
     path = write_export(export_dir, "a.csv", [good_row("E1", "182"), good_row("E2", "130"), good_row("E9", "000")])
     queue(enrollment)
     run_worker()
@@ -137,7 +137,7 @@ def test_a_missing_export_fails_the_load_saying_so(enrollment, export_dir):
                                    "the practice's quality data has not been delivered yet.")
 
 
-def test_a_temporary_error_is_retried_after_a_back_off_and_then_succeeds(enrollment, export_dir, settings):
+def test_R7_a_temporary_error_is_retried_after_a_back_off_and_then_succeeds(enrollment, export_dir, settings):
     settings.EMR_LOAD_RETRY_BASE_SECONDS = 30
     write_export(export_dir, "a.csv", [good_row("E1"), good_row("E2")])
     real = loader._aggregates_replace
@@ -166,7 +166,7 @@ def test_a_temporary_error_is_retried_after_a_back_off_and_then_succeeds(enrollm
     assert MeasureEvent.objects.filter(enrollment=enrollment).count() == 2
 
 
-def test_temporary_errors_fail_the_load_after_the_last_attempt(enrollment, export_dir, settings):
+def test_R7_temporary_errors_fail_the_load_after_the_last_attempt(enrollment, export_dir, settings):
     settings.EMR_LOAD_MAX_ATTEMPTS = 2
     settings.EMR_LOAD_RETRY_BASE_SECONDS = 10
     write_export(export_dir, "a.csv", [good_row("E1")])
@@ -185,7 +185,7 @@ def test_temporary_errors_fail_the_load_after_the_last_attempt(enrollment, expor
     assert [m.subject for m in mail.outbox] == ["We could not load your 2021 MIPS quality data"]
 
 
-def test_back_off_doubles_with_each_attempt(enrollment, export_dir, settings):
+def test_R7_back_off_doubles_with_each_attempt(enrollment, export_dir, settings):
     settings.EMR_LOAD_RETRY_BASE_SECONDS = 30
     write_export(export_dir, "a.csv", [good_row("E1")])
     load = queue(enrollment)
@@ -200,7 +200,7 @@ def test_back_off_doubles_with_each_attempt(enrollment, export_dir, settings):
     assert [round(d, -1) for d in delays] == [30, 60, 120]
 
 
-def test_a_running_load_whose_worker_died_is_requeued_and_then_loads(enrollment, export_dir):
+def test_R8_a_running_load_whose_worker_died_is_requeued_and_then_loads(enrollment, export_dir):
     write_export(export_dir, "a.csv", [good_row("E1")])
     load = queue(enrollment)
     # What a SIGKILLed worker leaves behind: the load and its task "running", heartbeats stopped long ago.
@@ -218,7 +218,7 @@ def test_a_running_load_whose_worker_died_is_requeued_and_then_loads(enrollment,
     assert (load.status, load.attempts) == ("succeeded", 2)
 
 
-def test_a_load_with_a_recent_heartbeat_is_not_reaped(enrollment, export_dir):
+def test_R8_a_load_with_a_recent_heartbeat_is_not_reaped(enrollment, export_dir):
     load = queue(enrollment)
     now = timezone.now()
     DataLoad.objects.filter(pk=load.pk).update(status="running", attempts=1, started_at=now - timedelta(hours=1),
@@ -227,7 +227,7 @@ def test_a_load_with_a_recent_heartbeat_is_not_reaped(enrollment, export_dir):
     assert DataLoad.objects.get(pk=load.pk).status == "running"
 
 
-def test_the_watch_task_requeues_a_dead_attempt_and_keeps_watching_a_live_one(enrollment, export_dir):
+def test_R8_the_watch_task_requeues_a_dead_attempt_and_keeps_watching_a_live_one(enrollment, export_dir):
     load = queue(enrollment)
     now = timezone.now()
     DataLoad.objects.filter(pk=load.pk).update(status="running", attempts=1, started_at=now, heartbeat_at=now)
@@ -309,7 +309,7 @@ def test_a_task_with_an_old_token_does_nothing(enrollment, export_dir):
     assert DataLoad.objects.get(pk=old.pk).status == "queued"
 
 
-def test_the_tin_is_in_no_log_task_row_or_reason(enrollment, export_dir, caplog):
+def test_D2_the_tin_is_in_no_log_task_row_or_reason(enrollment, export_dir, caplog):
     caplog.set_level("DEBUG")
     write_export(export_dir, f"export-{TIN}.csv", [good_row("E1"), good_row("E2", "999")])
     (export_dir / TIN / "2021" / "z.csv").write_bytes(b"encounter_id\n\xff")

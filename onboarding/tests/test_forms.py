@@ -120,24 +120,24 @@ def tin_form(**data):
 
 
 @pytest.mark.parametrize(("tin", "confirm"), [("12-3456789", "123456789"), ("123456789", "12 345 6789"), ("46-1234567", "46-1234567")])
-def test_tin_formatting_differences_pass(tin, confirm):
+def test_I6_tin_formatting_differences_pass(tin, confirm):
     form = tin_form(tin=tin, tin_confirm=confirm)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["tin"] == tin.replace("-", "").replace(" ", "")
 
 
-def test_tin_mismatch_is_reported_on_the_confirm_box():
+def test_I6_tin_mismatch_is_reported_on_the_confirm_box():
     form = tin_form(tin="12-3456789", tin_confirm="12-3456780")
     assert codes(form, "tin_confirm") == ["tin_mismatch"]
 
 
 @pytest.mark.parametrize("tin", ["1234567", "1234567890", "12-345678A", "ab-cdefghi"])
-def test_tin_must_be_nine_digits(tin):
+def test_I6_tin_must_be_nine_digits(tin):
     assert codes(tin_form(tin=tin, tin_confirm=tin), "tin") == ["tin_format"]
 
 
 @pytest.mark.parametrize("prefix", "00 07 08 09 17 18 19 28 29 49 69 70 78 79 89 96 97".split())
-def test_every_invalid_ein_prefix_is_rejected(prefix):
+def test_I6_every_invalid_ein_prefix_is_rejected(prefix):
     tin = prefix + "1234567"
     assert codes(tin_form(tin=tin, tin_confirm=tin), "tin") == ["tin_invalid"]
 
@@ -146,7 +146,7 @@ def test_every_invalid_ein_prefix_is_rejected(prefix):
     ("123-45-6789", True), ("000-12-3456", False), ("666-12-3456", False), ("900-12-3456", False),
     ("999-12-3456", False), ("123-00-4567", False), ("123-45-0000", False), ("078-05-1120", False),
 ])
-def test_ssn_rules(ssn, valid):
+def test_I6_ssn_rules(ssn, valid):
     form = TinForm(data={"t-tin_type": "ssn", "t-tin": ssn, "t-tin_confirm": ssn}, prefix="t")
     assert form.is_valid() == valid, form.errors
 
@@ -159,7 +159,7 @@ def test_baa_needs_every_field_and_the_consent():
     assert BaaForm(data=data, prefix="b", rendered=rendered).is_valid()
 
 
-def test_signature_refused_when_the_document_changed_since_it_was_shown():
+def test_R11_signature_refused_when_the_document_changed_since_it_was_shown():
     rendered = document_render("baa", covered_entity="Sunrise Physical Therapy")
     data = {f"b-{k}": v for k, v in (baa_data() | {"shown_sha256": "0" * 64}).items()}
     form = BaaForm(data=data, prefix="b", rendered=rendered)
@@ -186,13 +186,13 @@ def waiver_form(holder=("Ada", "Lovelace"), **changes):
     (("Ada", "Lovelace"), "Adah", "Lovelace", "AL", False),
     (("Mary Ann", "Smith-Jones"), "Mary", "Smith-Jones", "MS", False),   # first name incomplete
 ])
-def test_waiver_name_and_initials_matching(holder, typed_first, typed_last, initials, valid):
+def test_I9_waiver_name_and_initials_matching(holder, typed_first, typed_last, initials, valid):
     form = waiver_form(holder, first_name=typed_first, last_name=typed_last,
                        **{f"initials_{n}": initials for n in "12345"})
     assert form.is_valid() == valid, form.errors
 
 
-def test_waiver_reports_each_clause_whose_initials_do_not_match():
+def test_I9_waiver_reports_each_clause_whose_initials_do_not_match():
     form = waiver_form(initials_2="XX", initials_4="")
     assert codes(form, "initials_2") == ["initials_mismatch"]
     assert codes(form, "initials_4") == ["required"]

@@ -34,7 +34,7 @@ def test_submission_sends_one_signal_inside_the_transaction(admin_client, enroll
 
 
 @pytest.mark.django_db
-def test_a_second_submission_is_told_it_was_already_submitted(admin_client, enrollment, signals_received):
+def test_R1_a_second_submission_is_told_it_was_already_submitted(admin_client, enrollment, signals_received):
     complete_steps(admin_client, enrollment, "baa")
     loaded = enrollment_with_steps(Enrollment.objects.all(), pk=enrollment.pk)
     user = enrollment.practice.designation.user
@@ -47,7 +47,7 @@ def test_a_second_submission_is_told_it_was_already_submitted(admin_client, enro
 
 
 @pytest.mark.django_db
-def test_replayed_final_post_says_already_submitted(admin_client, enrollment):
+def test_I13_replayed_final_post_says_already_submitted(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "waiver")
     response = wizard_post(admin_client, enrollment, "waiver", waiver_data(), url_step="waiver")
     page = admin_client.get(response["Location"]).content.decode()
@@ -55,7 +55,7 @@ def test_replayed_final_post_says_already_submitted(admin_client, enrollment):
 
 
 @pytest.mark.django_db
-def test_submission_is_refused_when_an_earlier_step_is_incomplete(admin_client, enrollment, signals_received):
+def test_I12_submission_is_refused_when_an_earlier_step_is_incomplete(admin_client, enrollment, signals_received):
     complete_steps(admin_client, enrollment, "baa")
     Signature.objects.filter(document="baa").update(voided_at="2021-06-01T00:00Z", void_reason="test")
     loaded = enrollment_with_steps(Enrollment.objects.all(), pk=enrollment.pk)
@@ -79,7 +79,7 @@ def test_a_rolled_back_submission_leaves_nothing_submitted(admin_client, enrollm
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_double_submission_gives_one_submission_and_one_signal(enrollment, administrator, signals_received):
+def test_R1_concurrent_double_submission_gives_one_submission_and_one_signal(enrollment, administrator, signals_received):
     client = Client()
     client.force_login(administrator)
     complete_steps(client, enrollment, "baa")

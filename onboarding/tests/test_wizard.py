@@ -36,25 +36,25 @@ def test_profile_is_prefilled_from_practice_and_sign_up(admin_client, enrollment
 
 # Order and integrity ------------------------------------------------------------------------------
 
-def test_a_later_step_url_redirects_to_the_first_incomplete_step(admin_client, enrollment):
+def test_I12_a_later_step_url_redirects_to_the_first_incomplete_step(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "small_practice")
     response = admin_client.get(step_url(enrollment, "tin"))
     assert response["Location"] == step_url(enrollment, "pi_survey")
 
 
-def test_an_unknown_step_name_redirects_to_the_first_incomplete_step(admin_client, enrollment):
+def test_I12_an_unknown_step_name_redirects_to_the_first_incomplete_step(admin_client, enrollment):
     assert admin_client.get(step_url(enrollment, "nonsense"))["Location"] == step_url(enrollment, "profile")
     assert admin_client.get(step_url(enrollment, "done"))["Location"] == step_url(enrollment, "profile")
 
 
-def test_posting_a_later_step_writes_nothing_and_redirects(admin_client, enrollment):
+def test_I12_posting_a_later_step_writes_nothing_and_redirects(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "profile")
     response = wizard_post(admin_client, enrollment, "tin", TIN)
     assert response["Location"] == step_url(enrollment, "small_practice")
     assert not TaxIdentifier.objects.exists()
 
 
-def test_tampered_current_step_naming_a_later_step_is_refused(admin_client, enrollment):
+def test_I11_tampered_current_step_naming_a_later_step_is_refused(admin_client, enrollment):
     payload = {f"tin-{k}": v for k, v in TIN.items()} | {f"setup_{enrollment.pk}-current_step": "tin"}
     response = admin_client.post(step_url(enrollment, "profile"), payload)
     assert response.status_code == 400
@@ -62,28 +62,28 @@ def test_tampered_current_step_naming_a_later_step_is_refused(admin_client, enro
 
 
 @pytest.mark.parametrize("current_step", ["nonsense", "", "0"])
-def test_unknown_or_missing_current_step_answers_400_not_500(admin_client, enrollment, current_step):
+def test_I11_unknown_or_missing_current_step_answers_400_not_500(admin_client, enrollment, current_step):
     payload = {f"profile-{k}": v for k, v in PROFILE.items()} | {f"setup_{enrollment.pk}-current_step": current_step}
     assert admin_client.post(step_url(enrollment, "profile"), payload).status_code == 400
     assert not PracticeProfile.objects.exists()
 
 
-def test_missing_management_form_answers_400(admin_client, enrollment):
+def test_I11_missing_management_form_answers_400(admin_client, enrollment):
     response = admin_client.post(step_url(enrollment, "profile"), {f"profile-{k}": v for k, v in PROFILE.items()})
     assert response.status_code == 400
 
 
-def test_goto_a_later_step_is_refused_without_writing_it(admin_client, enrollment):
+def test_I12_goto_a_later_step_is_refused_without_writing_it(admin_client, enrollment):
     response = wizard_post(admin_client, enrollment, "profile", PROFILE, extra={"wizard_goto_step": "waiver"})
     assert response["Location"] == step_url(enrollment, "small_practice")
     assert not Signature.objects.exists() and not SmallPractice.objects.exists()
 
 
-def test_goto_an_unknown_step_answers_400(admin_client, enrollment):
+def test_I11_goto_an_unknown_step_answers_400(admin_client, enrollment):
     assert wizard_post(admin_client, enrollment, "profile", PROFILE, extra={"wizard_goto_step": "../admin"}).status_code == 400
 
 
-def test_another_users_practice_is_a_404(client, enrollment, django_user_model):
+def test_Z1_another_users_practice_is_a_404(client, enrollment, django_user_model):
     stranger = django_user_model.objects.create_user("eve@elsewhere.example", "another long passphrase")
     client.force_login(stranger)
     assert client.get(step_url(enrollment, "profile")).status_code == 404
@@ -91,19 +91,19 @@ def test_another_users_practice_is_a_404(client, enrollment, django_user_model):
     assert not PracticeProfile.objects.exists()
 
 
-def test_wizard_needs_sign_in(client, enrollment):
+def test_Z3_wizard_needs_sign_in(client, enrollment):
     assert client.get(step_url(enrollment, "profile"))["Location"].startswith(reverse("accounts:login"))
 
 
 # Read-only and derived fields -----------------------------------------------------------------------
 
-def test_tampered_administrator_email_is_ignored(admin_client, enrollment):
+def test_I10_tampered_administrator_email_is_ignored(admin_client, enrollment):
     wizard_post(admin_client, enrollment, "profile", PROFILE | {"admin_email": "attacker@evil.example"})
     page = admin_client.get(step_url(enrollment, "profile")).content.decode()
     assert "attacker@evil.example" not in page and "mips-admin@webpt.example" in page
 
 
-def test_tampered_pi_exemption_is_ignored(admin_client, enrollment):
+def test_I10_tampered_pi_exemption_is_ignored(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "small_practice")
     wizard_post(admin_client, enrollment, "pi_survey", {}, extra={"action": "skip"})
     wizard_post(admin_client, enrollment, "exemptions", EXEMPTIONS | {"pi_exempt": "on"})
@@ -113,7 +113,7 @@ def test_tampered_pi_exemption_is_ignored(admin_client, enrollment):
     assert form["pi_exempt"].value() is False and form.fields["pi_exempt"].disabled
 
 
-def test_mass_assignment_of_unknown_fields_is_ignored(admin_client, enrollment):
+def test_I10_mass_assignment_of_unknown_fields_is_ignored(admin_client, enrollment):
     wizard_post(admin_client, enrollment, "profile", PROFILE | {"enrollment": "999", "id": "5", "submitted_at": "2021-01-01"})
     profile = PracticeProfile.objects.get()
     assert profile.enrollment_id == enrollment.pk
@@ -143,7 +143,7 @@ def test_pi_followup_appears_after_save_only_when_answers_qualify(admin_client, 
     assert "Reweight PI to zero?" not in page and "do not qualify" in page
 
 
-def test_pi_step_cannot_continue_until_the_followup_is_answered(admin_client, enrollment):
+def test_I9_pi_step_cannot_continue_until_the_followup_is_answered(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "small_practice")
     wizard_post(admin_client, enrollment, "pi_survey", SURVEY, extra={"action": "save"})
     response = wizard_post(admin_client, enrollment, "pi_survey", SURVEY, extra={"action": "continue"})
@@ -165,7 +165,7 @@ def test_skipping_the_survey_leaves_pi_not_exempt_with_a_warning(admin_client, e
 
 # Resume, Previous, two tabs -------------------------------------------------------------------------------
 
-def test_resume_after_the_session_is_deleted_shows_every_answer(client, administrator, enrollment):
+def test_R3_resume_after_the_session_is_deleted_shows_every_answer(client, administrator, enrollment):
     client.force_login(administrator)
     complete_steps(client, enrollment, "tin")
     Session.objects.all().delete()
@@ -200,7 +200,7 @@ def test_previous_never_keeps_the_tin_in_the_session(admin_client, enrollment):
         assert "1234567" not in str(session.get_decoded())
 
 
-def test_a_get_in_a_second_tab_loses_nothing(admin_client, enrollment, client, administrator):
+def test_R2_a_get_in_a_second_tab_loses_nothing(admin_client, enrollment, client, administrator):
     complete_steps(admin_client, enrollment, "small_practice")
     second_tab = admin_client  # same browser, same session
     second_tab.get(step_url(enrollment, "profile"))
@@ -209,7 +209,7 @@ def test_a_get_in_a_second_tab_loses_nothing(admin_client, enrollment, client, a
     assert PracticeProfile.objects.exists() and SmallPractice.objects.exists() and PiSurvey.objects.exists()
 
 
-def test_two_tabs_on_different_steps_never_cross_data(admin_client, enrollment):
+def test_R2_two_tabs_on_different_steps_never_cross_data(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "exemptions")
     admin_client.get(step_url(enrollment, "tin"))                       # tab 1 opens the TIN step
     admin_client.get(step_url(enrollment, "small_practice"))            # tab 2 opens small practice
@@ -225,7 +225,7 @@ def test_reload_after_a_post_is_safe(admin_client, enrollment):
     assert PracticeProfile.objects.count() == 1
 
 
-def test_errors_keep_the_other_values_and_appear_in_the_summary(admin_client, enrollment):
+def test_I9_errors_keep_the_other_values_and_appear_in_the_summary(admin_client, enrollment):
     response = wizard_post(admin_client, enrollment, "profile", PROFILE | {"zip_code": "12", "city": ""})
     page = response.content.decode()
     assert response.status_code == 200
@@ -251,7 +251,7 @@ def test_a_tin_registered_to_another_practice_in_the_year_is_refused(admin_clien
     assert TaxIdentifier.objects.count() == 1
 
 
-def test_the_tin_is_masked_outside_the_form(admin_client, enrollment):
+def test_D1_the_tin_is_masked_outside_the_form(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "baa")
     tin = TaxIdentifier.objects.get()
     assert "461234567" not in str(tin) and tin.masked == "**-***4567"
@@ -260,7 +260,7 @@ def test_the_tin_is_masked_outside_the_form(admin_client, enrollment):
     assert "461234567" not in dashboard and "46-1234567" not in dashboard
 
 
-def test_baa_signature_keeps_its_evidence(admin_client, enrollment):
+def test_R11_baa_signature_keeps_its_evidence(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "tin")
     wizard_post(admin_client, enrollment, "baa", baa_data(), extra={})
     signature = Signature.objects.get()
@@ -286,7 +286,7 @@ def test_an_unrelated_change_keeps_the_signature(admin_client, enrollment):
     assert Signature.objects.get().voided_at is None
 
 
-def test_waiver_shows_the_account_holder_and_refuses_wrong_initials(admin_client, enrollment):
+def test_I9_waiver_shows_the_account_holder_and_refuses_wrong_initials(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "baa")
     page = admin_client.get(step_url(enrollment, "waiver")).content.decode()
     assert "Ada Lovelace" in page
@@ -298,7 +298,7 @@ def test_waiver_shows_the_account_holder_and_refuses_wrong_initials(admin_client
 
 # Submission --------------------------------------------------------------------------------------------------
 
-def test_after_submission_the_setup_is_read_only(admin_client, enrollment):
+def test_I13_after_submission_the_setup_is_read_only(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "waiver")
     summary = reverse("onboarding:summary", args=[2021, enrollment.practice_id])
     assert admin_client.get(step_url(enrollment, "profile"))["Location"] == summary
@@ -307,7 +307,7 @@ def test_after_submission_the_setup_is_read_only(admin_client, enrollment):
     assert PracticeProfile.objects.get().city == "Phoenix"
 
 
-def test_a_replayed_final_post_gives_one_submission(admin_client, enrollment):
+def test_I13_a_replayed_final_post_gives_one_submission(admin_client, enrollment):
     complete_steps(admin_client, enrollment, "waiver")
     replay = wizard_post(admin_client, enrollment, "waiver", waiver_data())
     assert replay["Location"] == reverse("onboarding:summary", args=[2021, enrollment.practice_id])

@@ -65,7 +65,7 @@ def test_every_count_is_an_integer_and_every_measure_id_a_string(enrollment):
     assert all(type(v[k]) is int for v in values for k in COUNT_KEYS)
 
 
-def test_administrator_downloads_the_file_with_the_tin_in_the_body_only(client, administrator, enrollment):
+def test_D3_administrator_downloads_the_file_with_the_tin_in_the_body_only(client, administrator, enrollment):
     client.force_login(administrator)
     path = reverse("scores:submission", args=[2021, enrollment.practice_id])
     response = client.get(path)
@@ -95,7 +95,7 @@ def test_staff_download_the_file_from_admin(client, enrollment):
     assert json.loads(response.content)["measurementSets"][0]["submission"]["taxpayerIdentificationNumber"] == TIN
 
 
-def test_practice_administrators_cannot_use_the_admin_download(client, administrator, enrollment):
+def test_Z4_practice_administrators_cannot_use_the_admin_download(client, administrator, enrollment):
     client.force_login(administrator)
     response = client.get(reverse("admin:scores_submissionfile_download", args=[enrollment.pk]))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]

@@ -36,7 +36,7 @@ def dashboard(enrollment):
     return reverse("practices:dashboard", args=[enrollment.year.year, enrollment.practice_id])
 
 
-def test_pages_of_another_users_practice_are_404(signed_in, rules):
+def test_Z1_pages_of_another_users_practice_are_404(signed_in, rules):
     other = enrollment_create(administrator=user_create())
     attestation = ActivityAttestation.objects.create(
         enrollment=other, activity=ImprovementActivity.objects.filter(year__year=2021).first(),
@@ -56,7 +56,7 @@ def test_pages_wait_for_the_submitted_setup(signed_in, administrator, rules):
         assert response["Location"] == dashboard(draft)
 
 
-def test_pages_need_sign_in(client, enrollment):
+def test_Z3_pages_need_sign_in(client, enrollment):
     assert client.get(url("measures", enrollment))["Location"].startswith(reverse("accounts:login"))
 
 

@@ -33,7 +33,7 @@ def test_in_progress_status_names_the_step_reached(superuser_client, administrat
     assert "In progress, step 4 of 7: Exemptions" in superuser_client.get(CHANGELIST).content.decode()
 
 
-def test_changelist_shows_exemptions_masked_tin_and_times(superuser_client, administrator):
+def test_D1_changelist_shows_exemptions_masked_tin_and_times(superuser_client, administrator):
     enrollment = setup_in_status("loaded", administrator=administrator)
     row = superuser_client.get(CHANGELIST).context["cl"].result_list[0]
     assert (row.is_small, row.pi_exempt, row.cost_exempt) == (True, True, True)
@@ -54,7 +54,7 @@ def test_change_page_shows_every_step_answer_read_only(superuser_client, adminis
     assert "461234567" not in content and "46-1234567" not in content
 
 
-def test_change_page_shows_both_signatures_with_evidence_and_intact_text(superuser_client, administrator):
+def test_R11_change_page_shows_both_signatures_with_evidence_and_intact_text(superuser_client, administrator):
     enrollment = setup_in_status("submitted", administrator=administrator)
     page = superuser_client.get(change_url(enrollment))
     signatures = page.context["signatures"]
@@ -66,7 +66,7 @@ def test_change_page_shows_both_signatures_with_evidence_and_intact_text(superus
     assert "127.0.0.1" in content and "ada@sunrise-pt.example" in content
 
 
-def test_change_page_flags_a_signature_whose_text_no_longer_matches_its_hash(superuser_client, administrator):
+def test_R11_change_page_flags_a_signature_whose_text_no_longer_matches_its_hash(superuser_client, administrator):
     enrollment = setup_in_status("signed_up", administrator=administrator)
     Signature.objects.create(
         enrollment=enrollment, document="baa", version="2021.1", text="text as stored", text_sha256=Signature.sha256_of("text as signed"),
@@ -95,7 +95,7 @@ def test_change_page_shows_data_load_status_and_bad_row_report(superuser_client,
     assert [row.line for row in page.context["rejected_rows"]] == [17, 42]
 
 
-def test_opening_a_set_up_is_recorded(superuser_client, superuser, administrator):
+def test_Z6_opening_a_set_up_is_recorded(superuser_client, superuser, administrator):
     enrollment = setup_in_status("signed_up", administrator=administrator)
     response = superuser_client.get(change_url(enrollment))
     access = StaffAccess.objects.get()
@@ -103,7 +103,7 @@ def test_opening_a_set_up_is_recorded(superuser_client, superuser, administrator
     assert str(access.request_id) == response["X-Request-ID"]
 
 
-def test_non_staff_administrator_cannot_reach_admin(administrator, client):
+def test_Z4_non_staff_administrator_cannot_reach_admin(administrator, client):
     client.force_login(administrator)
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))

@@ -59,13 +59,13 @@ def test_search_by_tin_last_four_practice_name_or_administrator_email(superuser_
 
 
 @pytest.mark.parametrize("term", ["461234567", "46-1234567", "46 1234567"])
-def test_a_whole_tin_is_never_searched(superuser_client, three_setups, term):
+def test_D3_a_whole_tin_is_never_searched(superuser_client, three_setups, term):
     response = superuser_client.get(CHANGELIST, {"q": term})
     assert list(response.context["cl"].result_list) == []
     assert "last four digits only" in response.content.decode()
 
 
-def test_tin_is_not_a_search_field():
+def test_D3_tin_is_not_a_search_field():
     from django.contrib import admin
 
     from practices.models import Enrollment

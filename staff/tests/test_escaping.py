@@ -21,17 +21,17 @@ def hostile(administrator):
     return setup_in_status("submitted", administrator=administrator, name=PRACTICE, practice_name=PROFILE_NAME)
 
 
-def test_names_are_stored_verbatim(hostile):
+def test_I4_names_are_stored_verbatim(hostile):
     assert hostile.practice.name == PRACTICE and hostile.profile.practice_name == PROFILE_NAME
 
 
-def test_changelist_escapes_names(superuser_client, hostile):
+def test_I4_changelist_escapes_names(superuser_client, hostile):
     content = superuser_client.get(reverse("admin:practices_enrollment_changelist")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
     assert_escaped(content)
 
 
-def test_set_up_page_escapes_names_in_answers_signatures_and_history(superuser_client, hostile):
+def test_I4_set_up_page_escapes_names_in_answers_signatures_and_history(superuser_client, hostile):
     page = superuser_client.get(reverse("admin:practices_enrollment_change", args=[hostile.pk]))
     content = page.content.decode()
     assert "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in content  # in the answers, the BAA's covered entity and history
@@ -39,7 +39,7 @@ def test_set_up_page_escapes_names_in_answers_signatures_and_history(superuser_c
     assert_escaped(content)
 
 
-def test_action_pages_history_and_recent_actions_escape_names(support, hostile):
+def test_I4_action_pages_history_and_recent_actions_escape_names(support, hostile):
     client = staff_client(support)
     changelist = reverse("admin:practices_enrollment_changelist")
     intermediate = client.post(changelist, {"action": "reopen_setups", "_selected_action": [hostile.pk]})
@@ -54,13 +54,13 @@ def test_action_pages_history_and_recent_actions_escape_names(support, hostile):
     assert_escaped(client.get(reverse("admin:practices_enrollment_change", args=[hostile.pk])).content.decode())
 
 
-def test_reveal_and_signature_pages_escape_names(roles, hostile):
+def test_I4_reveal_and_signature_pages_escape_names(roles, hostile):
     client = staff_client(staff_user("tin@webpt.example", groups=["reviewer"], permissions=["staff.view_full_tin"]))
     assert_escaped(client.post(reverse("admin:practices_enrollment_reveal_tin", args=[hostile.pk])).content.decode())
     assert_escaped(client.get(reverse("admin:onboarding_signature_changelist")).content.decode())
 
 
-def test_staff_code_never_marks_text_safe():
+def test_I4_staff_code_never_marks_text_safe():
     """The static rule of I4 for this app: no mark_safe/format_html/SafeString in code, no |safe or autoescape off."""
     from pathlib import Path
 

@@ -30,7 +30,7 @@ def export(client, enrollments):
 
 
 @pytest.mark.django_db
-def test_export_holds_the_selected_set_ups_with_masked_tin_and_escaped_names(support_client, administrator):
+def test_D1_export_holds_the_selected_set_ups_with_masked_tin_and_escaped_names(support_client, administrator):
     formula = setup_in_status("loaded", administrator=administrator, name='=HYPERLINK("x")', tin="46-1234567")
     script = setup_in_status("invited", administrator=administrator, name="<script>alert(1)</script>")
     setup_in_status("not_invited", administrator=administrator, name="Not selected PT")

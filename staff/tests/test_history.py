@@ -24,7 +24,7 @@ def history_lines(enrollment):
     return [(e.who, e.record, e.event, change) for e in setup_history(enrollment) for change in e.changes]
 
 
-def test_each_step_saved_in_the_wizard_is_kept_with_who_when_and_request(administrator):
+def test_R10_each_step_saved_in_the_wizard_is_kept_with_who_when_and_request(administrator):
     enrollment = setup_in_status("in_progress", administrator=administrator, upto="tin")
     for event_model in (PracticeProfileEvent, SmallPracticeEvent, PiSurveyEvent, ExemptionsEvent, TaxIdentifierEvent):
         event = event_model.objects.filter(enrollment=enrollment).order_by("pgh_id").first()
@@ -35,7 +35,7 @@ def test_each_step_saved_in_the_wizard_is_kept_with_who_when_and_request(adminis
     assert list(PiSurveyEvent.objects.filter(enrollment=enrollment).values_list("pgh_label", flat=True)) == ["insert", "update"]
 
 
-def test_a_changed_answer_is_kept_as_old_and_new_value(administrator):
+def test_R10_a_changed_answer_is_kept_as_old_and_new_value(administrator):
     enrollment = setup_in_status("in_progress", administrator=administrator, upto="small_practice")
     client = setup_walk(enrollment, "profile", administrator=administrator)  # signed in as the administrator
     assert wizard_post(client, enrollment, "profile", PROFILE | {"city": "Tucson"}).status_code == 302
@@ -43,7 +43,7 @@ def test_a_changed_answer_is_kept_as_old_and_new_value(administrator):
     assert ("ada@sunrise-pt.example", "practice profile", "changed", ("City", "Phoenix", "Tucson")) in history_lines(enrollment)
 
 
-def test_tin_history_keeps_only_type_and_masked_last_four(superuser_client, administrator):
+def test_R10_tin_history_keeps_only_type_and_masked_last_four(superuser_client, administrator):
     stored = {f.name for f in TaxIdentifierEvent._meta.get_fields()}
     assert "tin_encrypted" not in stored and "tin_index" not in stored and "tin_last4" in stored
     enrollment = setup_in_status("in_progress", administrator=administrator, upto="tin")
@@ -55,7 +55,7 @@ def test_tin_history_keeps_only_type_and_masked_last_four(superuser_client, admi
     assert "**-***4321" in content and "7654321" not in content and "1234567" not in content.replace("1234567893", "")
 
 
-def test_signing_and_reopening_are_kept_with_who_did_them(support_client, support, administrator):
+def test_R10_signing_and_reopening_are_kept_with_who_did_them(support_client, support, administrator):
     enrollment = setup_in_status("submitted", administrator=administrator)
     inserts = SignatureEvent.objects.filter(enrollment=enrollment, pgh_label="insert")
     assert sorted(inserts.values_list("document", flat=True)) == ["baa", "waiver"]
@@ -77,14 +77,14 @@ def forget_last_request_context():
         cursor.execute("SELECT set_config('pghistory.context_id', '', true), set_config('pghistory.context_metadata', '', true)")
 
 
-def test_a_change_made_outside_any_request_is_kept_as_system(administrator):
+def test_R10_a_change_made_outside_any_request_is_kept_as_system(administrator):
     enrollment = setup_in_status("in_progress", administrator=administrator, upto="small_practice")
     forget_last_request_context()
     PracticeProfile.objects.filter(enrollment=enrollment).update(city="Flagstaff")
     assert ("system", "practice profile", "changed", ("City", "Phoenix", "Flagstaff")) in history_lines(enrollment)
 
 
-def test_set_up_page_shows_the_history(superuser_client, administrator):
+def test_R10_set_up_page_shows_the_history(superuser_client, administrator):
     enrollment = setup_in_status("in_progress", administrator=administrator, upto="small_practice")
     PracticeProfile.objects.filter(enrollment=enrollment).update(city="Flagstaff")
     page = superuser_client.get(reverse("admin:practices_enrollment_change", args=[enrollment.pk]))

@@ -26,7 +26,7 @@ def assert_unchanged(signature):
     assert stored.text_intact
 
 
-def test_admin_offers_no_form_and_refuses_change_and_delete_even_to_a_superuser(superuser_client, baa):
+def test_R9_admin_offers_no_form_and_refuses_change_and_delete_even_to_a_superuser(superuser_client, baa):
     change = reverse("admin:onboarding_signature_change", args=[baa.pk])
     page = superuser_client.get(change)
     assert page.status_code == 200
@@ -39,7 +39,7 @@ def test_admin_offers_no_form_and_refuses_change_and_delete_even_to_a_superuser(
     assert_unchanged(baa)
 
 
-def test_save_is_refused_by_the_database(baa):
+def test_R9_save_is_refused_by_the_database(baa):
     original = Signature.objects.get(pk=baa.pk)
     baa.signer_name = "Mallory"
     with pytest.raises(InternalError, match=REFUSED_UPDATE), transaction.atomic():
@@ -47,7 +47,7 @@ def test_save_is_refused_by_the_database(baa):
     assert_unchanged(original)
 
 
-def test_queryset_update_is_refused_by_the_database(baa):
+def test_R9_queryset_update_is_refused_by_the_database(baa):
     with pytest.raises(InternalError, match=REFUSED_UPDATE), transaction.atomic():
         Signature.objects.filter(pk=baa.pk).update(text="forged", text_sha256=Signature.sha256_of("forged"))
     assert_unchanged(baa)
@@ -58,19 +58,19 @@ def test_queryset_update_is_refused_by_the_database(baa):
     ("UPDATE onboarding_signature SET signed_at = signed_at - interval '1 day' WHERE id = %s", REFUSED_UPDATE),
     ("DELETE FROM onboarding_signature WHERE id = %s", REFUSED_DELETE),
 ])
-def test_raw_sql_update_and_delete_are_refused_by_the_database(baa, sql, refusal):
+def test_R9_raw_sql_update_and_delete_are_refused_by_the_database(baa, sql, refusal):
     with pytest.raises(InternalError, match=refusal), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [baa.pk])
     assert_unchanged(baa)
 
 
-def test_orm_delete_is_refused_by_the_database(baa):
+def test_R9_orm_delete_is_refused_by_the_database(baa):
     with pytest.raises(InternalError, match=REFUSED_DELETE), transaction.atomic():
         Signature.objects.filter(pk=baa.pk).delete()
     assert Signature.objects.filter(pk=baa.pk).exists()
 
 
-def test_voiding_sets_only_the_void_columns_and_only_once(baa):
+def test_R9_voiding_sets_only_the_void_columns_and_only_once(baa):
     signature_void(signature=baa, reason="Practice asked to re-sign")
     stored = Signature.objects.get(pk=baa.pk)
     assert stored.voided_at is not None and stored.void_reason == "Practice asked to re-sign" and stored.text_intact
@@ -81,7 +81,7 @@ def test_voiding_sets_only_the_void_columns_and_only_once(baa):
     assert Signature.objects.get(pk=baa.pk).void_reason == "Practice asked to re-sign"
 
 
-def test_history_rows_cannot_be_changed_or_deleted(administrator):
+def test_R10_history_rows_cannot_be_changed_or_deleted(administrator):
     setup_in_status("in_progress", administrator=administrator)
     event = PracticeProfileEvent.objects.first()
     for sql in ("UPDATE onboarding_practiceprofileevent SET city = 'Elsewhere' WHERE pgh_id = %s",
@@ -91,7 +91,7 @@ def test_history_rows_cannot_be_changed_or_deleted(administrator):
     assert PracticeProfileEvent.objects.get(pgh_id=event.pgh_id).city == "Phoenix"
 
 
-def test_staff_access_records_cannot_be_changed_or_deleted(superuser_client, administrator):
+def test_R10_staff_access_records_cannot_be_changed_or_deleted(superuser_client, administrator):
     enrollment = setup_in_status("signed_up", administrator=administrator)
     superuser_client.get(reverse("admin:practices_enrollment_change", args=[enrollment.pk]))
     access = StaffAccess.objects.get()

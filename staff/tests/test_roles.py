@@ -25,7 +25,7 @@ def reveal_url(enrollment):
     return reverse("admin:practices_enrollment_reveal_tin", args=[enrollment.pk])
 
 
-def test_setup_staff_roles_builds_view_only_reviewer_and_support_groups(db):
+def test_Z5_setup_staff_roles_builds_view_only_reviewer_and_support_groups(db):
     call_command("setup_staff_roles")
     reviewer = set(Group.objects.get(name="reviewer").permissions.values_list("content_type__app_label", "codename"))
     support = set(Group.objects.get(name="support").permissions.values_list("content_type__app_label", "codename"))
@@ -40,7 +40,7 @@ def test_setup_staff_roles_builds_view_only_reviewer_and_support_groups(db):
     assert ("staff", "view_full_tin") not in support
 
 
-def test_reviewer_can_list_and_read_a_set_up(reviewer_client, submitted):
+def test_Z5_reviewer_can_list_and_read_a_set_up(reviewer_client, submitted):
     assert reviewer_client.get(CHANGELIST).status_code == 200
     page = reviewer_client.get(reverse("admin:practices_enrollment_change", args=[submitted.pk]))
     assert page.status_code == 200 and "**-***4567" in page.content.decode()
@@ -48,7 +48,7 @@ def test_reviewer_can_list_and_read_a_set_up(reviewer_client, submitted):
         assert reviewer_client.get(reverse(f"admin:{name}")).status_code == 200
 
 
-def test_reviewer_changes_nothing(reviewer_client, submitted):
+def test_Z5_reviewer_changes_nothing(reviewer_client, submitted):
     designation = Designation.objects.get(practice=submitted.practice)
     signature = Signature.objects.filter(enrollment=submitted).first()
     forbidden = [
@@ -67,7 +67,7 @@ def test_reviewer_changes_nothing(reviewer_client, submitted):
 
 
 @pytest.mark.parametrize("action", ["designate_administrator", "resend_invitation", "reopen_setups", "requeue_data_loads", "export_csv"])
-def test_reviewer_gets_403_for_every_action(reviewer_client, submitted, action, mailoutbox):
+def test_Z5_reviewer_gets_403_for_every_action(reviewer_client, submitted, action, mailoutbox):
     response = reviewer_client.post(CHANGELIST, {"action": action, "_selected_action": [submitted.pk], "index": "0",
                                                  "apply": "1", "reason": "x", "email": "x@example.com"})
     assert response.status_code == 403
@@ -76,11 +76,11 @@ def test_reviewer_gets_403_for_every_action(reviewer_client, submitted, action, 
 
 
 @pytest.mark.parametrize("name", ["accounts_user_changelist", "accounts_user_add", "auth_group_changelist", "auth_group_add"])
-def test_reviewer_has_no_access_to_users_groups_or_permissions(reviewer_client, name):
+def test_Z5_reviewer_has_no_access_to_users_groups_or_permissions(reviewer_client, name):
     assert reviewer_client.get(reverse(f"admin:{name}")).status_code == 403
 
 
-def test_support_can_run_actions_but_not_edit_or_see_users(support_client, submitted):
+def test_Z5_support_can_run_actions_but_not_edit_or_see_users(support_client, submitted):
     changelist = support_client.get(CHANGELIST)
     assert set(changelist.context["action_form"].fields["action"].choices[1:]) >= {
         ("reopen_setups", "Reopen the submitted set-up (voids its waiver)"), ("export_csv", "Export as CSV (TIN masked)")}
@@ -88,7 +88,7 @@ def test_support_can_run_actions_but_not_edit_or_see_users(support_client, submi
     assert support_client.post(reverse("admin:practices_enrollment_change", args=[submitted.pk]), {}).status_code == 403
 
 
-def test_full_tin_is_hidden_without_the_permission(reviewer_client, support_client, submitted):
+def test_Z5_full_tin_is_hidden_without_the_permission(reviewer_client, support_client, submitted):
     for client in (reviewer_client, support_client):
         page = client.get(reverse("admin:practices_enrollment_change", args=[submitted.pk])).content.decode()
         assert "Reveal TIN" not in page and "461234567" not in page and "46-1234567" not in page
@@ -96,7 +96,7 @@ def test_full_tin_is_hidden_without_the_permission(reviewer_client, support_clie
     assert not StaffAccess.objects.filter(action=StaffAccess.Action.TIN_REVEALED).exists()
 
 
-def test_reveal_shows_the_full_tin_and_records_who_when_and_which_set_up(tin_viewer, submitted):
+def test_Z6_reveal_shows_the_full_tin_and_records_who_when_and_which_set_up(tin_viewer, submitted):
     client = staff_client(tin_viewer)
     page = client.get(reverse("admin:practices_enrollment_change", args=[submitted.pk])).content.decode()
     assert "Reveal TIN" in page and "461234567" not in page
@@ -109,7 +109,7 @@ def test_reveal_shows_the_full_tin_and_records_who_when_and_which_set_up(tin_vie
     assert reveal.at is not None and str(reveal.request_id) == response["X-Request-ID"]
 
 
-def test_reveal_needs_the_csrf_token(tin_viewer, submitted):
+def test_D6_reveal_needs_the_csrf_token(tin_viewer, submitted):
     from django.test import Client
 
     client = verified_staff_client(tin_viewer, Client(enforce_csrf_checks=True))
@@ -121,7 +121,7 @@ def test_a_superuser_may_reveal(superuser_client, submitted):
     assert "461234567" in superuser_client.post(reveal_url(submitted)).content.decode()
 
 
-def test_view_full_tin_permission_alone_is_not_enough_without_view_access(roles, submitted):
+def test_Z5_view_full_tin_permission_alone_is_not_enough_without_view_access(roles, submitted):
     client = staff_client(staff_user("tin-only@webpt.example", permissions=["staff.view_full_tin"]))
     assert client.post(reveal_url(submitted)).status_code == 403
 
