@@ -271,3 +271,29 @@ def test_I5_no_sql_is_built_from_non_constant_data():
 def test_I1_a_10_kb_username_on_either_sign_in_page_is_a_form_error_not_a_500(path):
     response = Client(raise_request_exception=False).post(path, {"username": TEN_KB + "@x.example", "password": TEN_KB})
     assert response.status_code == 200 and "at most 254 characters" in response.content.decode()
+
+
+# I7, I8: identifiers as typed -------------------------------------------------------------------------------
+
+def _profile(**changes):
+    return PracticeProfileForm(data={f"p-{k}": v for k, v in (PROFILE | changes).items()}, prefix="p")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("npi", "valid"), [("1234567893", True), ("1234567890", False), ("3234567893", False),
+                                            ("123456789", False), ("12345678930", False), ("12345678a3", False)])
+def test_I7_npi_is_ten_digits_from_1_or_2_with_the_luhn_check_over_80840(npi, valid):
+    form = _profile(group_npi=npi)
+    assert form.is_valid() == valid, form.errors
+    assert ("group_npi" in form.errors) != valid
+
+
+@pytest.mark.django_db
+def test_I8_phone_numbers_in_any_common_layout_become_one_e164_number_and_junk_is_refused():
+    for typed in ("(602) 555-1234", "602.555.1234", "+1 602 555 1234", "602-555-1234", "1 (602) 555 1234"):
+        form = _profile(phone=typed)
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data["phone"] == "+16025551234"
+    for junk in ("602-555-12", "602-FLOWERS", "555-1234", "+44 20 7946 0958"):
+        assert "phone" in _profile(phone=junk).errors, junk
+    assert _profile(phone_extension="1234").is_valid() and "phone_extension" in _profile(phone_extension="12a").errors
