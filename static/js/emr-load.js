@@ -1,5 +1,5 @@
 // While a data load is queued or running, fetch the dashboard every 5 s and swap in the fresh #data-load section.
-// Without JavaScript, a <noscript> meta refresh reloads the page instead (templates/emr/_dashboard_refresh.html).
+// Without JavaScript the panel offers a Refresh link: a timed page reload would move screen readers and keyboard users (WCAG 2.2.1).
 (function () {
   "use strict";
   var INTERVAL = 5000;

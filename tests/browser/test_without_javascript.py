@@ -27,8 +27,6 @@ def test_the_whole_setup_completes_without_javascript(new_user_context, practice
     assert Enrollment.objects.get(practice=practice).submitted_at is not None
 
 
-@pytest.mark.xfail(strict=True, reason="templates/emr/_dashboard_refresh.html reloads the page every 5 s without "
-                   "JavaScript (<noscript><meta http-equiv=refresh>): WCAG 2.2.1, axe rule meta-refresh; reported")
 def test_without_javascript_the_dashboard_does_not_reload_itself_while_data_loads(new_user_context, sign_in, steps_done,
                                                                                    practice):
     steps_done("waiver")
