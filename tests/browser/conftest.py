@@ -6,6 +6,7 @@ server is aborted and recorded, and a test fails if a page asked for one, threw 
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Run the browser tests last: they empty the tables afterwards (live server), and they are the slowest."""
+    """Run the browser tests last: they are the slowest, and their live server empties every table afterwards,
+    data migrations' rows included, which tests run after them could miss."""
     here = Path(__file__).parent
     items.sort(key=lambda item: Path(str(item.path)).is_relative_to(here))
 
@@ -76,20 +78,33 @@ class Watch:
 @pytest.fixture
 def new_user_context(new_context, live_server):
     """Return a factory of browser contexts (one per 'device' of a user), each limited to the live server."""
-    watches = []
+    watches, contexts = [], []
 
     def open_context(**kwargs):
         watch = Watch(live_server.url)
         watches.append(watch)
         context = new_context(**{"viewport": DESKTOP, **kwargs})
+        contexts.append(context)
+        context.on("close", lambda closed: contexts.remove(closed))
         context.set_default_timeout(TIMEOUT_MS)
         context.outside_requests, context.page_problems = watch.blocked, watch.problems
         return watch.attach(context)
 
     yield open_context
+    for context in list(contexts):  # those the test left open
+        context.close()
+    _wait_for_live_server_requests()
     for watch in watches:
         assert not watch.blocked, f"pages asked for outside resources: {watch.blocked}"
         assert not watch.problems, watch.problems
+
+
+def _wait_for_live_server_requests(timeout: float = 5) -> None:
+    # Closing the browser's connections ends the live server's request threads; wait for them, so that a request still
+    # running (a page's poll or refresh) does not race the table flush that ends the test.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout)
 
 
 @pytest.fixture
@@ -107,14 +122,6 @@ def year_2021(transactional_db):
     # Live-server tests empty the tables afterwards, so the migration's row may be gone: bring it back.
     year, _ = PerformanceYear.objects.get_or_create(year=2021, defaults={"is_open": True})
     return year
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_migration_rows(django_db_blocker):
-    """Put back the 2021 year (a data migration's row) that the flushes of these tests removed, for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        PerformanceYear.objects.get_or_create(year=2021, defaults={"is_open": True})
 
 
 @pytest.fixture
