@@ -31,16 +31,21 @@ class SignupForm(UswdsFormMixin, forms.Form):
         label=_("Email address"), max_length=254,
         help_text=_("Use the address WebPT support designated for your practice."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Enter your email address."), "invalid": _("Enter an email address like name@example.com.")},
     )
-    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(label=_("First name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+                                 error_messages={"required": _("Enter your first name.")})
+    last_name = forms.CharField(label=_("Last name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+                                error_messages={"required": _("Enter your last name.")})
     password1 = forms.CharField(
         label=_("Password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128}),
+        error_messages={"required": _("Enter a password that follows the rules above.")},
     )
     password2 = forms.CharField(
         label=_("Password again"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": 128}),
+        error_messages={"required": _("Type the same password again.")},
     )
 
     error_messages = {"password_mismatch": _("The two passwords do not match. Type the same password in both boxes.")}

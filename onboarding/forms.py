@@ -27,6 +27,13 @@ def yes_no(label, help_text="", required=True):
     )
 
 
+def label_in_sentence(label) -> str:
+    """Return a label as it reads inside a sentence: "First name" → "first name", but "ZIP code" stays."""
+    text = str(label)
+    first_word = text.split(" ", 1)[0]
+    return text if first_word.isupper() and len(first_word) > 1 else text[:1].lower() + text[1:]
+
+
 def clean_text(value: str) -> str:
     """Refuse control, zero-width and bidi-override characters that make a name display as something else."""
     if any(unicodedata.category(c) in {"Cc", "Cf"} for c in value):
@@ -44,7 +51,7 @@ class StepForm(UswdsFormMixin):
         for name, field in self.fields.items():
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
                 verb = _("Choose") if isinstance(field, forms.ChoiceField) else _("Enter")
-                field.error_messages["required"] = f"{verb} {str(field.label).lower()}."
+                field.error_messages["required"] = f"{verb} {label_in_sentence(field.label)}."
 
     def _post_clean(self):
         if not isinstance(self, forms.ModelForm):
@@ -354,5 +361,5 @@ class WaiverForm(SignatureForm):
             if value and identifiers.name_fold(value) != identifiers.name_fold(holder):
                 self.add_error(name, forms.ValidationError(
                     _("Type the account holder's %(which)s exactly as shown above: %(holder)s."), code="name_mismatch",
-                    params={"which": str(self.fields[name].label).lower(), "holder": holder}))
+                    params={"which": label_in_sentence(self.fields[name].label), "holder": holder}))
         return cleaned

@@ -82,6 +82,13 @@ class PracticeProfile(StepRecord):
     def __str__(self):
         return f"profile of {self.enrollment_id}"
 
+    @property
+    def phone_display(self) -> str:
+        """Return the phone as US readers write it: (602) 555-1234."""
+        from onboarding.identifiers import phone_display
+
+        return phone_display(self.phone)
+
 
 @_history()
 class SmallPractice(StepRecord):

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from onboarding import crypto, selectors, services
+from onboarding import crypto, identifiers, selectors, services
 from onboarding.choices import Document
 from onboarding.steps import LAST_STEP, NOT_IN_DRAFTS, SIGNATURE_STEPS, STEP_NAMES, STEPS, STEPS_BY_NAME
 
@@ -201,6 +201,8 @@ class SetupWizard(NamedUrlSessionWizardView):
         profile = selectors.step_record(enrollment, "profile")
         if step == "profile":
             initial = {"admin_email": enrollment.practice.top_level_admin_email}
+            if profile is not None:
+                initial["phone"] = identifiers.phone_display(profile.phone)  # stored as E.164, shown as typed in the US
             if profile is None:
                 initial |= {"first_name": user.first_name, "last_name": user.last_name, "practice_name": enrollment.practice.name}
             return initial

@@ -153,3 +153,10 @@ def test_R12_mail_server_down_shows_a_friendly_message_and_keeps_the_form(client
     assert response.status_code == 200
     assert "could not send email just now" in response.content.decode()
     assert 'value="ada@sunrise-pt.example"' in response.content.decode()
+
+
+def test_an_empty_sign_up_says_what_to_enter_in_each_box(client):
+    errors = client.post(reverse("accounts:signup"), {}).context["form"].errors
+    assert errors["email"] == ["Enter your email address."]
+    assert errors["first_name"] == ["Enter your first name."] and errors["last_name"] == ["Enter your last name."]
+    assert errors["password1"] == ["Enter a password that follows the rules above."]

@@ -205,3 +205,11 @@ def test_waiver_has_an_initials_box_for_each_of_at_least_four_clauses_in_order()
     names = [f.name for f in form.initials_fields]
     assert len(names) >= 4 and names == sorted(names)
     assert list(form.fields)[: len(names)] == names
+
+
+@pytest.mark.django_db
+def test_required_messages_say_what_to_do_and_keep_acronyms():
+    form = profile_form(zip_code="", state="", city="")
+    assert form.errors["zip_code"] == ["Enter ZIP code."]
+    assert form.errors["state"] == ["Choose state or territory."]
+    assert form.errors["city"] == ["Enter city."]

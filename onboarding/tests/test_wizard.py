@@ -339,3 +339,16 @@ def test_R2_a_stale_post_from_another_tab_is_detected_and_nothing_is_overwritten
     assert PracticeProfile.objects.get().city == "Tempe"
     again = wizard_post(admin_client, enrollment, "profile", PROFILE | {"city": "Mesa"}, extra={"step_version": stale.context["step_version"]})
     assert again.status_code == 302 and PracticeProfile.objects.get().city == "Mesa"
+
+
+def test_the_phone_is_shown_as_people_write_it_not_as_stored(admin_client, enrollment):
+    response = complete_steps(admin_client, enrollment, "waiver")
+    assert admin_client.get(step_url(enrollment, "profile"))  # read-only now; the summary shows the answers
+    summary = admin_client.get(response["Location"]).content.decode()
+    assert "(602) 555-1234" in summary and "+16025551234" not in summary
+
+
+def test_a_revisited_profile_shows_the_phone_as_people_write_it(admin_client, enrollment):
+    complete_steps(admin_client, enrollment, "profile")
+    form = admin_client.get(step_url(enrollment, "profile")).context["form"]
+    assert form["phone"].value() == "(602) 555-1234"
