@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emr.models import DataLoad, RejectedRow
 from emr.services import DataLoadNotQueueable, data_load_requeue
+from mips_portal.admin import ReadOnlyAdmin
 
 
 class RejectedRowInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class RejectedRowInline(admin.TabularInline):
 
 
 @admin.register(DataLoad)
-class DataLoadAdmin(admin.ModelAdmin):
+class DataLoadAdmin(ReadOnlyAdmin):
     list_display = ("enrollment", "status", "attempts", "rows_done", "rows_total", "bad_rows", "queued_at",
                     "finished_at", "next_attempt_at")
     list_filter = ("status", "enrollment__year")
@@ -40,15 +41,6 @@ class DataLoadAdmin(admin.ModelAdmin):
         (_("Task"), {"fields": ("task_id", "queue_token")}),
     )
     readonly_fields = tuple(f for fieldset in fieldsets for f in fieldset[1]["fields"])
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_requeue_permission(self, request):
         return request.user.has_perm("emr.change_dataload") or request.user.has_perm("staff.requeue_data_load")

@@ -6,25 +6,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from mips_portal.admin import ReadOnlyAdmin
 from scores import services
 from scores.models import (
     ActivityAttestation, Benchmark, CategoryWeights, ImprovementActivity, MeasureSelection, QualityMeasure, ScoringYear,
     SubmissionFile,
 )
 from scores.views import submission_response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by `load_qpp_data`."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BenchmarkInline(admin.StackedInline):
@@ -81,7 +69,7 @@ class ActivityAttestationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubmissionFile)
-class SubmissionFileAdmin(admin.ModelAdmin):
+class SubmissionFileAdmin(ReadOnlyAdmin):
     """Every submitted enrollment, each with a link that downloads its QPP submission file."""
 
     list_display = ("practice", "year", "submitted_at", "download")
@@ -92,15 +80,6 @@ class SubmissionFileAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(submitted_at__isnull=False)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="QPP submission file")
     def download(self, obj):

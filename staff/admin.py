@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Designation
 from accounts.services import designation_set, invitation_send
 from emr.services import DataLoadNotQueueable, data_load_requeue
+from mips_portal.admin import ReadOnlyAdmin
 from onboarding.models import Signature
 from onboarding.services import onboarding_reopen
 from practices.models import Enrollment
@@ -88,7 +89,7 @@ def _request_id(request):
 
 
 @admin.register(Enrollment)
-class SetUpAdmin(admin.ModelAdmin):
+class SetUpAdmin(ReadOnlyAdmin):
     """The enrollments as set-ups: listed with their status, read whole on one page, acted on through services."""
 
     list_display = ("practice_name", "year", "status", "is_small_practice", "pi_exempt", "cost_exempt", "tin",
@@ -107,16 +108,7 @@ class SetUpAdmin(admin.ModelAdmin):
     change_form_template = "admin/staff/setup_change_form.html"
     actions = ("designate_administrator", "resend_invitation", "reopen_setups", "requeue_data_loads", "export_csv")
 
-    # --- read-only for everyone ---------------------------------------------------------------------------------
-
-    def has_add_permission(self, request):
-        return False  # enrollments come from designating an administrator (accounts.services.designation_set)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Read-only for everyone (ReadOnlyAdmin); enrollments come from designating an administrator.
 
     def has_designate_permission(self, request):
         return request.user.has_perm("staff.designate_administrator")
@@ -299,19 +291,6 @@ class SetUpAdmin(admin.ModelAdmin):
         response = StreamingHttpResponse(setups_csv_lines(queryset.order_by("pk")), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="set-ups-{timezone.localdate():%Y-%m-%d}.csv"'
         return response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """An admin that shows rows and never changes them, whoever asks."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Signature)
