@@ -98,6 +98,9 @@ TEMPLATES = [
 # Project templates override Django's form widget templates with USWDS markup.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# pghistory records who changed set-up rows; only writing requests need its per-statement context.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 # DATABASES -------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/mips_portal")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
